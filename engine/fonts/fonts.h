@@ -1,0 +1,106 @@
+// Fonts: font roles (fonts/roles.toml) → faces resolved with fontconfig, loaded with FreeType
+// (validation, format) and HarfBuzz (shaping, metrics, subsetting). Faces are cached per FontSet;
+// a FontSet lives for one process run and is passed explicitly (no global state).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/base/diagnostics.h"
+#include "engine/base/units.h"
+
+struct hb_face_t;
+struct hb_font_t;
+
+namespace paiban {
+
+using FaceId = std::uint32_t;
+
+enum class FontFormat { Cff, TrueType };
+
+struct FaceInfo {
+  std::string path;
+  int index = 0;              // face index inside a .ttc collection, as fontconfig reported it
+  std::string family;         // the family that matched (e.g. "Noto Serif CJK SC")
+  std::string postscript_name;
+  int weight = 400;           // OpenType weight class
+  int units_per_em = 1000;
+  FontFormat format = FontFormat::Cff;
+};
+
+// One loaded face. Owns its HarfBuzz face and an upem-scaled HarfBuzz font (for metrics).
+class Face {
+ public:
+  Face(FaceInfo info, hb_face_t* face, hb_font_t* font);
+  ~Face();
+  Face(const Face&) = delete;
+  Face& operator=(const Face&) = delete;
+
+  const FaceInfo& info() const { return info_; }
+  hb_face_t* hb_face() const { return face_; }
+  // A HarfBuzz font whose scale is `size` sp per em, so shaping positions arrive in sp. Cached.
+  hb_font_t* hb_font_at(Sp size) const;
+  bool has_char(char32_t c) const;
+  std::uint32_t glyph_for(char32_t c) const;  // 0 (.notdef) when absent
+  std::uint32_t glyph_count() const;
+  // Advance of a glyph in font units (for PDF /W arrays).
+  int advance_units(std::uint32_t gid) const;
+
+ private:
+  FaceInfo info_;
+  hb_face_t* face_;
+  hb_font_t* font_;  // scale = upem
+  mutable std::mutex mu_;
+  mutable std::map<Sp, hb_font_t*> sized_;
+};
+
+struct FontRole {
+  std::string name;
+  std::string description;
+  std::vector<std::string> chain;  // fontconfig family names, primary first
+  std::vector<int> weights;        // weights the primary family has
+};
+
+struct FontRoles {
+  std::map<std::string, FontRole> roles;
+  // Parses roles.toml; errors (with file:line:column) go to diags.
+  static FontRoles load(const std::string& path, Diagnostics& diags);
+  // The roles file shipped with paiban: $PAIBAN_FONT_ROLES, else <install/source>/fonts/roles.toml.
+  static std::string default_path();
+};
+
+class FontSet {
+ public:
+  explicit FontSet(FontRoles roles);
+  ~FontSet();
+  FontSet(const FontSet&) = delete;
+  FontSet& operator=(const FontSet&) = delete;
+
+  // The fallback chain of a role at a weight, primary first. Unresolvable families are reported
+  // (font.unresolved-family) and skipped; an unknown role or a chain with no face at all is an
+  // error (font.unknown-role / font.no-face) and returns an empty chain.
+  const std::vector<FaceId>& chain(std::string_view role, int weight, Diagnostics& diags);
+  const Face& face(FaceId id) const { return *faces_.at(id); }
+  std::size_t face_count() const { return faces_.size(); }
+  const FontRoles& roles() const { return roles_; }
+
+  // Loads a face from a file directly (tests, descriptor `font_file`). Reports font.bad-file.
+  std::optional<FaceId> load_file(const std::string& path, int index, Diagnostics& diags);
+
+ private:
+  std::optional<FaceId> resolve_family(const std::string& family, int weight, Diagnostics& diags);
+  FontRoles roles_;
+  std::vector<std::unique_ptr<Face>> faces_;
+  std::map<std::pair<std::string, int>, FaceId> by_file_;                // (path, index) → face
+  std::map<std::pair<std::string, int>, std::optional<FaceId>> by_family_;  // (family, weight)
+  std::map<std::pair<std::string, int>, std::vector<FaceId>> chains_;
+  std::mutex mu_;
+};
+
+}  // namespace paiban

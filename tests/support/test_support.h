@@ -1,0 +1,30 @@
+// Helpers shared by the test files: paths, running the CLI, reading PDFs back with poppler's tools.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace paiban::test {
+
+std::string source_dir();                    // repository root
+std::string data_path(const std::string& p);  // tests/data/<p>
+std::string corpus_path(const std::string& p);  // samples/corpus/<p>
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& content);
+std::string temp_dir(const std::string& tag);  // fresh directory under the build tree's tmp
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+// Runs a shell command (sh -c), capturing stdout and stderr.
+RunResult run(const std::string& command);
+// Runs the built paiban CLI with the given arguments (already shell-quoted by the caller).
+RunResult paiban(const std::string& args);
+std::string shell_quote(const std::string& s);
+
+// Removes all Unicode whitespace (for "text equals, whitespace aside" comparisons).
+std::string strip_whitespace(const std::string& utf8);
+
+}  // namespace paiban::test
