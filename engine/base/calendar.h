@@ -45,8 +45,6 @@ struct LunarDate {
 
   int stem() const { return cycle_year % 10; }
   int branch() const { return cycle_year % 12; }
-  // 除夕: the last day of the year's last month (腊月, or 闰腊月 when there is one).
-  bool is_new_years_eve() const;
   bool operator==(const LunarDate&) const = default;
 };
 
@@ -59,6 +57,9 @@ enum class LunarMonthStyle { Traditional, Numeric };
 // kLunarFirstYear … kLunarLastYear. Builds a LunarCalendar per call: use one LunarCalendar when
 // converting many dates.
 std::optional<LunarDate> lunar_date(CivilDate d);
+
+// 除夕: the day before 正月初一 (腊月廿九 or 腊月三十). False outside the supported range.
+bool is_lunar_new_years_eve(CivilDate d);
 
 // Owns ICU's Chinese calendar (and its Asia/Shanghai zone) for repeated conversions. Not
 // thread-safe: one per thread. Throws FatalError (engine/base/diagnostics.h, code
