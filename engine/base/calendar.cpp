@@ -56,6 +56,79 @@ std::chrono::year_month_day to_ymd(CivilDate d) {
                                      std::chrono::day{static_cast<unsigned>(d.day)}};
 }
 
+int julian_day(CivilDate d) {
+  return static_cast<int>(std::chrono::sys_days{to_ymd(d)}.time_since_epoch().count()) + kJulianDayOfUnixEpoch;
+}
+
+int cycle_of_lunar_year(int lunar_year) {
+  // 1984 began a cycle (甲子).
+  return ((lunar_year - 1984) % 60 + 60) % 60;
+}
+
+// Lunar months where ICU 72's reckoning disagrees with the almanac (the Hong Kong Observatory's
+// and Purple Mountain Observatory's tables, 寿星天文历), given as the almanac has them. ICU's
+// CalendarAstronomer uses low-precision theories of the sun and moon, minutes off; that decides
+// the day when a new moon (the month's first day) or a major solar term (中气, which decides the
+// leap month) falls within minutes of midnight China time. Known upstream: unicode-org/icu PR 4070
+// (ICU-22230, ICU-23274), duckdb/duckdb#24581. The times below are the events in UTC+8 as
+// recomputed for this table with VSOP87/ELP2000 (PyEphem).
+// Each disagreement changes two neighbouring months (one ends, the other starts, a day apart),
+// so both are listed whole: every day of them, month_length included, comes from this table.
+// Checked against an independent table for every month 1901–2100 in tests/test_base_calendar.cpp.
+// Not corrected: 2057-09-28/29, a conjunction within seconds of midnight; ICU's 八月三十 on the
+// 28th matches the HKO table, and the true day depends on ΔT in 2057, not knowable yet.
+struct AlmanacMonth {
+  CivilDate first;  // civil date of 初一
+  int length;
+  int month;
+  bool leap;
+  int lunar_year;  // Gregorian year of that lunar year's 正月初一
+};
+constexpr std::array<AlmanacMonth, 22> kAlmanacMonths = {{
+    // 谷雨 1917-04-21 00:17 (00:03 Beijing time, the reckoning then): 闰二月, not 闰三月.
+    {{1917, 3, 23}, 29, 2, true, 1917},
+    {{1917, 4, 21}, 30, 3, false, 1917},
+    // 大暑 1922-07-24 00:19 (00:05 Beijing time): 闰五月, not 闰六月.
+    {{1922, 6, 25}, 29, 5, true, 1922},
+    {{1922, 7, 24}, 30, 6, false, 1922},
+    // New moon 1954-02-03 23:55: 春节 on 3 February, not the 4th.
+    {{1954, 1, 5}, 29, 12, false, 1953},
+    {{1954, 2, 3}, 30, 1, false, 1954},
+    // New moon 1955-02-22 23:54.
+    {{1955, 1, 24}, 29, 1, false, 1955},
+    {{1955, 2, 22}, 30, 2, false, 1955},
+    // 处暑 1987-08-24 00:10, the day of the next new moon: 闰六月, not 闰七月.
+    {{1987, 7, 26}, 29, 6, true, 1987},
+    {{1987, 8, 24}, 30, 7, false, 1987},
+    // New moon 1999-01-17 23:46.
+    {{1998, 12, 19}, 29, 11, false, 1998},
+    {{1999, 1, 17}, 30, 12, false, 1998},
+    // New moon 2012-08-17 23:54 (七夕 was 23 August).
+    {{2012, 7, 19}, 29, 6, false, 2012},
+    {{2012, 8, 17}, 30, 7, false, 2012},
+    // New moon 2018-11-08 00:02.
+    {{2018, 10, 9}, 30, 9, false, 2018},
+    {{2018, 11, 8}, 29, 10, false, 2018},
+    // New moon 2027-02-06 23:56: 春节 on 6 February, not the 7th.
+    {{2027, 1, 8}, 29, 12, false, 2026},
+    {{2027, 2, 6}, 30, 1, false, 2027},
+    // New moon 2030-02-03 00:07: 春节 on 3 February, not the 2nd.
+    {{2030, 1, 4}, 30, 12, false, 2029},
+    {{2030, 2, 3}, 29, 1, false, 2030},
+    // New moon 2070-03-12 23:52.
+    {{2070, 2, 11}, 29, 1, false, 2070},
+    {{2070, 3, 12}, 30, 2, false, 2070},
+}};
+
+std::optional<LunarDate> almanac_month_day(int jd) {
+  for (const AlmanacMonth& m : kAlmanacMonths) {
+    const int first = julian_day(m.first);
+    if (jd >= first && jd < first + m.length)
+      return LunarDate{cycle_of_lunar_year(m.lunar_year), m.lunar_year, m.month, m.leap, jd - first + 1, m.length};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 bool is_valid(CivilDate d) {
@@ -74,7 +147,7 @@ LunarCalendar::LunarCalendar() : icu_(std::make_unique<Icu>()) {
   UErrorCode status = U_ZERO_ERROR;
   // The calendar's own zone decides which civil day an instant falls on; China Standard Time,
   // so the day fields mean the civil day a reader in China holds in hand. (ICU reckons new moons
-  // and solar terms at UTC+8 regardless, per GB/T 33661-2017 §4.)
+  // and solar terms at UTC+8 regardless, as GB/T 33661-2017 does.)
   // An unknown id gives "Etc/Unknown" (GMT), not an error, so compare the id we got.
   std::unique_ptr<icu::TimeZone> zone(icu::TimeZone::createTimeZone("Asia/Shanghai"));
   icu::UnicodeString id;
@@ -92,12 +165,13 @@ LunarCalendar::LunarCalendar(LunarCalendar&&) noexcept = default;
 LunarCalendar& LunarCalendar::operator=(LunarCalendar&&) noexcept = default;
 
 std::optional<LunarDate> LunarCalendar::convert(CivilDate d) {
-  // ICU assumes UTC+8 for the whole history of the calendar, but before 1929 the almanac was
-  // reckoned at Beijing's local time (UTC+7:45:40), and before 1912 by the Qing 时宪历; 2100 is
-  // where the official tables (and our cross-check) stop.
+  // 1901–2100 is the span of the Hong Kong Observatory's tables, against which ICU plus
+  // kAlmanacMonths is checked. ICU reckons at UTC+8 throughout, while before 1929 the almanac was
+  // reckoned at Beijing's local time (UTC+7:45:40); in 1901–1928 that moves no day outside
+  // kAlmanacMonths, but before 1901 it would, and the Qing almanacs differ further.
   if (!is_valid(d) || d.year < kLunarFirstYear || d.year > kLunarLastYear) return std::nullopt;
-  const int julian_day =
-      static_cast<int>(std::chrono::sys_days{to_ymd(d)}.time_since_epoch().count()) + kJulianDayOfUnixEpoch;
+  const int jd = julian_day(d);
+  if (auto fixed = almanac_month_day(jd)) return fixed;
 
   icu::Calendar& cal = *icu_->chinese;
   UErrorCode status = U_ZERO_ERROR;
@@ -105,7 +179,7 @@ std::optional<LunarDate> LunarCalendar::convert(CivilDate d) {
   // 1986–1991), the instant lies well inside the day, so the lunar day is the one printed in
   // the almanac for that date.
   cal.clear();
-  cal.set(UCAL_JULIAN_DAY, julian_day);
+  cal.set(UCAL_JULIAN_DAY, jd);
   cal.set(UCAL_MILLISECONDS_IN_DAY, kNoonMillis);
   LunarDate out;
   const int cycle_year = cal.get(UCAL_YEAR, status);
@@ -117,7 +191,7 @@ std::optional<LunarDate> LunarCalendar::convert(CivilDate d) {
   out.month_length = cal.getActualMaximum(UCAL_DATE, status);
   const int check_day = cal.get(UCAL_JULIAN_DAY, status);
   if (U_FAILURE(status)) icu_failure("conversion failed", status);
-  if (check_day != julian_day) icu_failure("day moved during conversion", U_INTERNAL_PROGRAM_ERROR);
+  if (check_day != jd) icu_failure("day moved during conversion", U_INTERNAL_PROGRAM_ERROR);
   check(out);
   return out;
 }
@@ -174,8 +248,8 @@ std::string lunar_day_name(const LunarDate& d) {
 
 std::string zodiac_name(const LunarDate& d) {
   check(d);
-  // The animal changes at 正月初一 (the lunar year), the newspaper convention; fortune-tellers'
-  // 立春 boundary is not used.
+  // The animal changes at 正月初一 with the lunar year, as newspapers reckon it; the 立春
+  // boundary of 八字 reckoning is not used.
   return kZodiac[d.branch()];
 }
 

@@ -4,8 +4,11 @@
 // The lunar date comes from ICU's Chinese calendar (astronomical new moons and solar terms,
 // reckoned in China Standard Time, UTC+8, as GB/T 33661-2017 《农历的编算和颁行》 prescribes).
 // The civil date is placed at local noon in Asia/Shanghai, so the day can never slip across
-// midnight. Supported civil dates are 1901-01-01 … 2100-12-31 (kLunarFirstYear/kLunarLastYear);
-// see calendar.cpp for why the range stops there.
+// midnight. Supported civil dates are 1901-01-01 … 2100-12-31 (kLunarFirstYear/kLunarLastYear),
+// the span of the Hong Kong Observatory's tables. In that span ICU 72 gets 22 months wrong, a
+// new moon or solar term within minutes of midnight landing on the wrong day (春节 2027 and 2030
+// a day off, 闰七月 instead of 闰六月 in 1987);
+// calendar.cpp carries the almanac's values for those months, and the test checks every month.
 //
 // Everything here is a plain value; ICU handles live inside LunarCalendar (RAII), and the free
 // functions keep no state between calls.
