@@ -58,6 +58,8 @@ struct FrameSpec : Placed {
   int columns = 1;     // text columns inside the frame (a frame spanning 3 grid columns may hold 3)
   Sp gutter = 0;       // between those columns
   bool balance = false;  // balance the columns of this frame when the story ends in it
+  // Added: position of this frame in its story's chain (0-based; StorySpec::chain lists them).
+  int order = 0;
 };
 
 struct HeadlineSpec : Placed {
@@ -105,7 +107,7 @@ struct MastheadSpec : Placed {
   std::string logo;  // absolute path of a logo image; empty: the paper's name set in name_style
   std::string slogan_style = "masthead-slogan";
   std::string small_style = "masthead-small";  // frequency, hotline
-  Rect calendar;     // calendar block (year-month, big day, weekday, lunar date)
+  Rect calendar;     // calendar block (year-month, big day, weekday, lunar date); empty: none
   std::string day_style = "calendar-day", calendar_style = "calendar-text";
 };
 struct EditionLineSpec : Placed { std::string style = "edition-line"; };
@@ -125,7 +127,16 @@ struct GridSpec {
   Sp column_rule_width = sp_from_pt(0.3);
   Sp column_width() const { return columns > 0 ? (type_area.w - gutter * (columns - 1)) / columns : 0; }
   // Rectangle of columns [col, col+span) and lines [line, line+lines) (0-based).
+  // Added note: its height holds exactly `lines` body lines, lines·body_size + (lines−1)·gap
+  // (rule book §6), i.e. lines·line_pitch − line_gap(); line k's em box top is y + k·line_pitch.
+  // A span reaching the last column ends exactly at the type area's right edge.
   Rect cell(int col, int span, int line, int lines) const;
+  // Added: the space between two body lines (pitch − size).
+  Sp line_gap() const { return line_pitch - body_size; }
+  // Added: how many body lines a block of this height holds, floor((h + gap) / pitch).
+  int lines_in(Sp height) const {
+    return line_pitch > 0 && height + line_gap() >= line_pitch ? static_cast<int>((height + line_gap()) / line_pitch) : 0;
+  }
 };
 
 struct PageSpec {
@@ -148,6 +159,13 @@ struct PageSpec {
   std::optional<PageHeaderSpec> page_header;
   std::optional<FolioSpec> folio;
   SourceLoc loc;
+  // Added: 1-based position in the edition, and which side of the spread the page is on (odd
+  // pages are right-hand pages unless the descriptor says `side`); the inside margin is on the
+  // spine side, so grid.type_area.x = recto ? margin_inside : margin_outside.
+  int number = 0;
+  bool recto = true;
+  Rect trim_rect() const { return {0, 0, trim_width, trim_height}; }
+  Rect bleed_rect() const { return trim_rect().inflated(bleed); }
 };
 
 struct StorySpec {
@@ -157,6 +175,14 @@ struct StorySpec {
   std::string subhead_style = "subhead";
   bool guide = false;        // listed in the 导读 box (or the article's front matter says so)
   SourceLoc loc;
+  // Added: the frames the story threads through, in order (declaration order across pages, or
+  // the frames' `order` keys): indices into Edition::pages and that page's frames.
+  struct FrameRef {
+    int page = 0;
+    int frame = 0;
+    bool operator==(const FrameRef&) const = default;
+  };
+  std::vector<FrameRef> chain;
 };
 
 struct EditionMeta {
@@ -189,9 +215,13 @@ struct Edition {
   std::vector<StorySpec> stories;
   std::vector<PageSpec> pages;
   OutputSpec output;
+  // Added: named colours of the [colours] table (spot colours carry their CMYK alternate).
+  std::map<std::string, Cmyk> colours;
+  SizeTable size_table = SizeTable::Traditional;
 
   const Style* style(const std::string& name) const;
   const StorySpec* story(const std::string& id) const;
+  const PageSpec* page(const std::string& label) const;  // added
   // Stable text form of the whole resolved model (golden tests).
   void dump(std::ostream& os) const;
 };

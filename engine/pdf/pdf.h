@@ -4,8 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/base/diagnostics.h"
@@ -14,12 +18,75 @@
 
 namespace paiban {
 
+// PDF/X conformance level written into the file (prepress checklist §8.1, P02–P07, P14).
+enum class PdfStandard { None, X1a2003, X4 };
+// "none" | "PDF/X-1a:2003" | "PDF/X-4" (the /GTS_PDFXVersion strings) → standard.
+std::optional<PdfStandard> parse_pdf_standard(std::string_view name);
+std::string to_string(PdfStandard standard);
+
 struct PdfOptions {
   std::string title = "paiban";
   std::string author;
   // Dates and /ID come from here (SOURCE_DATE_EPOCH) so re-runs are byte-identical.
   std::optional<std::int64_t> source_date_epoch;
   bool compress = true;
+
+  // --- PDF/X (added by engine/pdf) ---
+  // Plates default to PDF/X-1a:2003; it needs a CMYK printer ICC profile for the output intent.
+  PdfStandard standard = PdfStandard::X1a2003;
+  std::string output_profile;               // path of the ICC profile (DestOutputProfile)
+  std::string output_condition_identifier;  // e.g. "WAN-IFRAnewspaper26v5"; default: profile description
+  std::string output_condition;             // optional human-readable /OutputCondition
+  std::string registry_name = "http://www.color.org";
+  std::string creator = "paiban";           // Info /Creator
+
+  // --- images (ImageItem) ---
+  // RGB and grey images are converted to CMYK through output_profile with this total-ink limit
+  // (checklist C03/I04); CMYK JPEGs pass through unchanged.
+  int max_total_ink_percent = 240;
+};
+
+// Glyphs used per face. Collect it over a whole edition (during layout, or from its pages) and
+// give it to a FontSubsetCache so every page file embeds the same subset of each face.
+class GlyphUsage {
+ public:
+  void add(FaceId face, std::uint32_t gid) { faces_[face].insert(gid); }
+  void add_page(const Page& page);
+  bool contains(FaceId face, std::uint32_t gid) const;
+  const std::map<FaceId, std::set<std::uint32_t>>& faces() const { return faces_; }
+
+ private:
+  std::map<FaceId, std::set<std::uint32_t>> faces_;
+};
+
+namespace pdf {
+struct FontSubset;
+}
+
+// hb-subset results keyed by (face, glyph set), shared by every PDF written with the cache, e.g.
+// the page files of one edition. Thread-safe. Use one cache per FontSet.
+class FontSubsetCache {
+ public:
+  FontSubsetCache();
+  ~FontSubsetCache();
+  FontSubsetCache(const FontSubsetCache&) = delete;
+  FontSubsetCache& operator=(const FontSubsetCache&) = delete;
+
+  // Edition-level subsets: for every face listed, files written with this cache embed the subset
+  // of these glyphs (identical font program and subset tag in every file), plus any glyph a file
+  // uses beyond them.
+  void set_edition_glyphs(GlyphUsage usage);
+  // hb-subset runs made so far (tracing and tests: an edition should need one per face).
+  std::size_t subsets_made() const;
+
+  // For engine/pdf: the subset of `face` covering `glyphs` (and the edition's glyphs of that
+  // face). Reports pdf.font-subset-failed and returns null on failure.
+  std::shared_ptr<const pdf::FontSubset> subset(const FontSet& fonts, FaceId face,
+                                                const std::set<std::uint32_t>& glyphs, Diagnostics& diags);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 // Writes `pages` into one PDF at `path`, atomically (temporary file in the same directory,
@@ -27,5 +94,13 @@ struct PdfOptions {
 // to diags on failure.
 bool write_pdf(const std::vector<const Page*>& pages, const FontSet& fonts, const PdfOptions& options,
                const std::string& path, Diagnostics& diags);
+
+// The same, sharing font subsets through `cache` (edition-level subsets, repeated writes).
+bool write_pdf(const std::vector<const Page*>& pages, const FontSet& fonts, const PdfOptions& options,
+               const std::string& path, Diagnostics& diags, FontSubsetCache& cache);
+
+// The PDF bytes without writing a file (preflight in memory, tests). nullopt after reporting.
+std::optional<std::string> make_pdf(const std::vector<const Page*>& pages, const FontSet& fonts,
+                                    const PdfOptions& options, Diagnostics& diags, FontSubsetCache& cache);
 
 }  // namespace paiban

@@ -9,6 +9,9 @@ void set_exit_code(int rc) { g_exit = rc; }
 
 void register_commands(CLI::App& app) {
   register_galley(app);
+  register_build(app);
+  register_preflight(app);
+  register_proof(app);
 }
 
 }  // namespace paiban::cli

@@ -17,5 +17,8 @@ void set_exit_code(int rc);
 
 // One subcommand per file.
 void register_galley(CLI::App& app);
+void register_build(CLI::App& app);
+void register_preflight(CLI::App& app);
+void register_proof(CLI::App& app);
 
 }  // namespace paiban::cli

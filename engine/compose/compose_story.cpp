@@ -1,0 +1,388 @@
+// Stories through their frame chains: prepare each paragraph once, flow the chain column by
+// column (flow/), reserve and print jump lines where the chain changes page, report overset and
+// underset, and verify text conservation.
+#include <algorithm>
+#include <set>
+
+#include "engine/base/text.h"
+#include "engine/compose/compose_internal.h"
+
+namespace paiban {
+
+namespace {
+bool all_digits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+std::u32string label_text(const std::string& label) {
+  const auto u = decode_utf8(label);
+  const std::u32string l = u ? *u : std::u32string(U"?");
+  // 第2版 for numbered pages; A2版 for lettered sections (the model page's 导读 prints "A2 版").
+  return all_digits(label) ? U"第" + l + U"版" : l + U"版";
+}
+}  // namespace
+
+std::u32string jump_to_text(const std::string& next_page_label) {
+  return U"（下转" + label_text(next_page_label) + U"）";
+}
+std::u32string jump_from_text(const std::string& previous_page_label) {
+  return U"（上接" + label_text(previous_page_label) + U"）";
+}
+
+namespace compose_detail {
+namespace {
+
+// A subhead takes at least two body lines, its content centred in them: the common newspaper
+// setting of a one-line 小标题 (占两行); a taller subhead takes the lines it needs.
+constexpr int kSubheadMinLines = 2;
+// Rule book §7 背题: a (level-2) subhead keeps at least three body lines in its column.
+constexpr int kSubheadKeepLines = 3;
+
+struct ChainFrame {
+  std::size_t page = 0;
+  std::size_t index = 0;  // on its page
+  const FrameSpec* spec = nullptr;
+  std::vector<FrameGeometry> columns;  // without jump reservations or continuation
+};
+
+struct Story {
+  FlowInput flow;
+  std::vector<Cmyk> colours;        // per paragraph
+  std::vector<std::u32string> texts;  // per paragraph
+  std::u32string all_text;
+};
+
+std::string frame_name(const ChainFrame& f) {
+  return f.spec->id.empty() ? "#" + std::to_string(f.index + 1) : f.spec->id;
+}
+
+Story prepare_story(Context& ctx, const StorySpec& spec, const Article& article) {
+  Story s;
+  const Style& body = ctx.style(spec.body_style, spec.loc);
+  const Style& sub = ctx.style(spec.subhead_style, spec.loc);
+  std::vector<ParagraphStyle> styles;
+  std::vector<SourceLoc> locs;
+  for (const ArticleParagraph& ap : article.paragraphs) {
+    const bool is_sub = ap.kind == ArticleParagraph::Kind::Subhead;
+    const Style& st = is_sub ? sub : body;
+    const ParagraphStyle ps = ctx.paragraph_style(st);
+    FlowParagraph fp;
+    fp.kind = is_sub ? FlowParagraph::Kind::Subhead : FlowParagraph::Kind::Body;
+    fp.prepared = prepare_paragraph(ctx.fonts, ap.text, ps, ctx.diags, ap.loc);
+    fp.size = st.size;
+    fp.leading = st.leading > 0 ? st.leading : st.size;
+    fp.ascent = ctx.ascent(st);
+    fp.min_lines = kSubheadMinLines;
+    fp.keep_lines = kSubheadKeepLines;
+    s.flow.paragraphs.push_back(std::move(fp));
+    s.colours.push_back(st.colour);
+    s.texts.push_back(ap.text);
+    s.all_text += ap.text;
+    styles.push_back(ps);
+    locs.push_back(ap.loc);
+  }
+  // A tail continues a paragraph: no first-line indent. Shaping problems were reported when the
+  // whole paragraph was prepared.
+  s.flow.prepare_tail = [&ctx, texts = s.texts, styles, locs](std::size_t p, std::uint32_t from) {
+    ParagraphStyle ps = styles[p];
+    ps.first_indent = 0;
+    Diagnostics quiet;
+    return prepare_paragraph(ctx.fonts, std::u32string_view(texts[p]).substr(from), ps, quiet, locs[p]);
+  };
+  return s;
+}
+
+std::vector<FrameGeometry> frame_columns(Context& ctx, const PageCanvas& canvas, const FrameSpec& f,
+                                         const Style& body) {
+  const GridMetrics g = ctx.grid(*canvas.spec);
+  const int n = std::max(1, f.columns);
+  const Sp gutter = f.gutter > 0 ? f.gutter : (n > 1 ? canvas.spec->grid.gutter : 0);
+  const Sp cw = (f.rect.w - gutter * (n - 1)) / n;
+  // A story whose body size differs from the grid's centres its em box in the grid line.
+  const Sp ascent = (g.em - body.size) / 2 + ctx.ascent(body);
+  std::vector<FrameGeometry> out;
+  for (int i = 0; i < n; ++i) {
+    FrameGeometry fg;
+    fg.area = {f.rect.x + i * (cw + gutter), f.rect.y, cw, f.rect.h};
+    fg.grid_top = g.top;
+    fg.pitch = g.pitch;
+    fg.em = g.em;
+    fg.ascent = ascent;
+    fg.obstacles = canvas.obstacles_for(&f);
+    out.push_back(std::move(fg));
+  }
+  return out;
+}
+
+// A change of page inside the chain: frame `before` is the last on its page, `before + 1` opens
+// the continuation.
+struct Transition {
+  std::size_t before = 0;
+  std::u32string to_text, from_text;
+  int to_lines = 1, from_lines = 1;  // slots reserved
+};
+
+struct ChainRun {
+  std::vector<std::vector<FrameGeometry>> geometry;       // per frame, per column, as flowed
+  std::vector<std::vector<ColumnFragment>> fragments;     // per frame, per column
+  std::vector<bool> balanced;
+  BreakToken token;
+  Diagnostics diags;
+};
+
+ChainRun flow_chain(const Story& story, const std::vector<ChainFrame>& chain, const std::vector<Transition>& jumps) {
+  ChainRun run;
+  for (const ChainFrame& f : chain) run.geometry.push_back(f.columns);
+  for (const Transition& t : jumps) {
+    run.geometry[t.before].back().reserve_bottom = t.to_lines;
+    run.geometry[t.before + 1].front().reserve_top = t.from_lines;
+  }
+  // Usable widths of every slot of the chain in order, so a paragraph split at a column end is
+  // broken for the widths it will really have (flow.h: FrameGeometry::continuation).
+  auto flat = std::make_shared<std::vector<Sp>>();
+  std::vector<std::vector<std::size_t>> starts;
+  for (const auto& cols : run.geometry) {
+    starts.emplace_back();
+    for (const FrameGeometry& c : cols) {
+      starts.back().push_back(flat->size());
+      for (const Slot& s : column_slots(c))
+        if (s.usable) flat->push_back(s.width);
+    }
+  }
+  for (std::size_t f = 0; f < run.geometry.size(); ++f)
+    for (std::size_t c = 0; c < run.geometry[f].size(); ++c) {
+      const std::size_t next = c + 1 < starts[f].size() ? starts[f][c + 1]
+                               : f + 1 < starts.size() ? starts[f + 1].front()
+                                                       : flat->size();
+      const Sp own = run.geometry[f][c].area.w;
+      run.geometry[f][c].continuation = [flat, next, own](int k) {
+        const std::size_t i = next + static_cast<std::size_t>(k);
+        if (i < flat->size()) return (*flat)[i];
+        return flat->empty() || next >= flat->size() ? own : flat->back();
+      };
+    }
+  for (std::size_t f = 0; f < chain.size(); ++f) {
+    if (chain[f].spec->balance) {
+      BalancedResult r = flow_balanced(story.flow, run.geometry[f], run.token, run.diags);
+      run.fragments.push_back(std::move(r.columns));
+      run.balanced.push_back(r.balanced);
+      run.token = std::move(r.token);
+    } else {
+      run.fragments.emplace_back();
+      for (const FrameGeometry& col : run.geometry[f]) {
+        FlowResult r = flow(story.flow, col, run.token, run.diags);
+        run.fragments.back().push_back(std::move(r.fragment));
+        run.token = std::move(r.token);
+      }
+      run.balanced.push_back(false);
+    }
+  }
+  return run;
+}
+
+bool frame_has_lines(const std::vector<ColumnFragment>& cols) {
+  return std::any_of(cols.begin(), cols.end(), [](const ColumnFragment& c) { return !c.lines.empty(); });
+}
+
+// Sets a jump line into the reserved slots of a column (top or bottom).
+void place_jump(Context& ctx, PageCanvas& canvas, const FrameGeometry& col, const std::u32string& text, bool bottom,
+                Align align) {
+  std::vector<Slot> reserved;
+  for (const Slot& s : column_slots(col))
+    if (s.reserved) reserved.push_back(s);
+  if (reserved.empty()) return;
+  // Reserved slots at the top come first; those at the bottom last.
+  const Style& st = ctx.edition.style("jump") ? *ctx.edition.style("jump") : ctx.body_style(*canvas.spec);
+  ParagraphStyle ps = ctx.paragraph_style(st);
+  ps.first_indent = 0;
+  ps.align = align;
+  const Sp width = bottom ? reserved.back().width : reserved.front().width;
+  PreparedParagraph p = prepare_paragraph(ctx.fonts, text, ps, ctx.diags, canvas.spec->loc);
+  const LineSet set = linebreak(p, [width](int) { return width; }, ctx.diags);
+  const std::size_t n = set.lines.size();
+  const std::size_t first = bottom ? (reserved.size() >= n ? reserved.size() - n : 0) : 0;
+  const Sp ascent = (col.em - st.size) / 2 + ctx.ascent(st);
+  for (std::size_t i = 0; i < n && first + i < reserved.size(); ++i) {
+    const Slot& s = reserved[first + i];
+    emit_line(canvas, p, set.lines[i], {s.x, s.top + ascent}, st.colour, "jump", 0, 0);
+  }
+}
+
+int lines_needed(Context& ctx, const PageSpec& page, const std::u32string& text, Sp width) {
+  const Style& st = ctx.edition.style("jump") ? *ctx.edition.style("jump") : ctx.body_style(page);
+  ParagraphStyle ps = ctx.paragraph_style(st);
+  ps.first_indent = 0;
+  Diagnostics quiet;  // reported when the line is set
+  PreparedParagraph p = prepare_paragraph(ctx.fonts, text, ps, quiet);
+  return std::max<int>(1, static_cast<int>(linebreak(p, [width](int) { return width; }, quiet).lines.size()));
+}
+
+void compose_story(Context& ctx, std::vector<PageCanvas>& pages, const StorySpec& spec,
+                   const std::vector<ChainFrame>& chain, ComposeReport& report) {
+  StoryReport sr;
+  sr.story = spec.id;
+  const auto art = ctx.articles.find(spec.id);
+  if (art == ctx.articles.end()) {
+    ctx.diags.error("compose.missing-article", spec.loc, "story '" + spec.id + "' has no article",
+                    "check the story's article path");
+    report.stories.push_back(std::move(sr));
+    return;
+  }
+  const Article& article = art->second;
+  Story story = prepare_story(ctx, spec, article);
+  sr.characters = story.all_text.size();
+  if (chain.empty()) {
+    sr.overset = !story.all_text.empty();
+    sr.overset_characters = story.all_text.size();
+    ctx.diags.warning("compose.overset", spec.loc,
+                      "story '" + spec.id + "' has no frame: all " + std::to_string(sr.overset_characters) +
+                          " characters are overset",
+                      "add a frame with story = \"" + spec.id + "\"");
+    report.stories.push_back(std::move(sr));
+    return;
+  }
+
+  // Jump lines where the chain changes page (texts are known: the pages are the chain's).
+  std::vector<Transition> jumps;
+  for (std::size_t i = 0; i + 1 < chain.size(); ++i) {
+    if (chain[i].page == chain[i + 1].page) continue;
+    Transition t;
+    t.before = i;
+    t.to_text = jump_to_text(pages[chain[i + 1].page].spec->label);
+    t.from_text = article.jump_title + jump_from_text(pages[chain[i].page].spec->label);
+    t.to_lines = lines_needed(ctx, *pages[chain[i].page].spec, t.to_text, chain[i].columns.back().area.w);
+    t.from_lines = lines_needed(ctx, *pages[chain[i + 1].page].spec, t.from_text, chain[i + 1].columns.front().area.w);
+    jumps.push_back(std::move(t));
+  }
+  ChainRun run = flow_chain(story, chain, jumps);
+  // Reservations past the page where the story ended are released and the chain flowed again
+  // (it can only end earlier), so a story that fits its first page wastes no line.
+  std::vector<Transition> crossed;
+  for (const Transition& t : jumps) {
+    bool later = false;
+    for (std::size_t f = t.before + 1; f < chain.size() && !later; ++f) later = frame_has_lines(run.fragments[f]);
+    if (later) crossed.push_back(t);
+  }
+  if (crossed.size() != jumps.size()) run = flow_chain(story, chain, crossed);
+  ctx.diags.append(run.diags);
+
+  // Emit lines; remember the story's glyph runs for the conservation check.
+  std::vector<ItemRef> refs;
+  std::optional<std::size_t> last_frame;
+  std::size_t last_column = 0;
+  for (std::size_t f = 0; f < chain.size(); ++f) {
+    PageCanvas& canvas = pages[chain[f].page];
+    for (std::size_t c = 0; c < run.fragments[f].size(); ++c) {
+      for (const PlacedLine& pl : run.fragments[f][c].lines) {
+        auto r = emit_line(canvas, pl.prepared, pl.line_data, pl.origin, story.colours[pl.paragraph], spec.id,
+                           pl.paragraph, pl.text_offset);
+        refs.insert(refs.end(), r.begin(), r.end());
+        StoryOnPage& entry = canvas.story_entry(spec.id);
+        ++entry.lines;
+        const std::size_t chars = line_text(pl.prepared, pl.line_data).size();
+        entry.characters += chars;
+        ++canvas.report.lines;
+        ++sr.lines;
+        if (sr.pages.empty() || sr.pages.back() != canvas.spec->label) sr.pages.push_back(canvas.spec->label);
+        last_frame = f;
+        last_column = c;
+      }
+    }
+  }
+  for (const Transition& t : crossed) {
+    place_jump(ctx, pages[chain[t.before].page], run.geometry[t.before].back(), t.to_text, true, Align::End);
+    place_jump(ctx, pages[chain[t.before + 1].page], run.geometry[t.before + 1].front(), t.from_text, false,
+               Align::Start);
+    sr.jumps.push_back(pages[chain[t.before].page].spec->label + "→" + pages[chain[t.before + 1].page].spec->label);
+  }
+
+  // Overset / underset.
+  const std::size_t stop = last_frame ? *last_frame : chain.size() - 1;
+  sr.stopped_page = pages[chain[stop].page].spec->label;
+  sr.stopped_frame = frame_name(chain[stop]);
+  std::u32string rest;
+  if (!run.token.finished(story.flow)) {
+    const Remainder rem = remainder(story.flow, run.geometry.back().back(), run.token);
+    sr.overset = true;
+    sr.overset_characters = rem.characters;
+    sr.overset_lines = rem.lines;
+    const std::size_t p = run.token.paragraph;
+    rest = story.texts[p].substr(std::min<std::size_t>(run.token.text_position(), story.texts[p].size()));
+    for (std::size_t q = p + 1; q < story.texts.size(); ++q) rest += story.texts[q];
+    ctx.diags.warning("compose.overset", article.paragraphs[p].loc,
+                      "story '" + spec.id + "' is overset: " + std::to_string(rem.characters) + " characters (" +
+                          std::to_string(rem.lines) + " lines) do not fit; it stops on page " + sr.stopped_page +
+                          " in frame " + sr.stopped_frame + ", paragraph " + std::to_string(p + 1),
+                      "shorten the article, or enlarge or add frames to its chain");
+  } else if (last_frame) {
+    const auto& cols = run.fragments[*last_frame];
+    if (run.balanced[*last_frame]) {
+      for (const ColumnFragment& c : cols) sr.underset_lines += c.empty_after;
+    } else {
+      sr.underset_lines += cols[last_column].empty_after;
+      for (std::size_t c = last_column + 1; c < cols.size(); ++c) sr.underset_lines += cols[c].usable;
+    }
+    sr.unused_frames = static_cast<int>(chain.size() - 1 - *last_frame);
+    if (sr.underset_lines > 0 || sr.unused_frames > 0)
+      ctx.diags.note("compose.underset", SourceLoc::on_page(sr.stopped_page),
+                     "story '" + spec.id + "' ends in frame " + sr.stopped_frame + " with " +
+                         std::to_string(sr.underset_lines) + " empty lines" +
+                         (sr.unused_frames > 0 ? " and " + std::to_string(sr.unused_frames) + " unused frames" : ""));
+  }
+
+  // Text conservation: every character placed once, in order, or reported as overset.
+  std::u32string placed;
+  for (const ItemRef& r : refs)
+    for (const PlacedGlyph& g : pages[r.page].text_item(r.index).glyphs) placed += g.text;
+  sr.placed_characters = placed.size();
+  if (placed + rest != story.all_text) {
+    const std::u32string got = placed + rest;
+    std::size_t at = 0;
+    while (at < got.size() && at < story.all_text.size() && got[at] == story.all_text[at]) ++at;
+    ctx.diags.error("compose.text-lost", spec.loc,
+                    "internal error: story '" + spec.id + "' placed + overset text differs from the article at character " +
+                        std::to_string(at + 1) + " (" + std::to_string(got.size()) + " vs " +
+                        std::to_string(story.all_text.size()) + " characters)",
+                    "please report this with the article and descriptor");
+  }
+  report.stories.push_back(std::move(sr));
+}
+
+}  // namespace
+
+void compose_stories(Context& ctx, std::vector<PageCanvas>& pages, ComposeReport& report) {
+  // Chains: the descriptor's StorySpec::chain when it gives one, else frames in declaration
+  // order across the pages.
+  std::map<std::string, std::vector<StorySpec::FrameRef>> declared;
+  for (PageCanvas& canvas : pages) {
+    const PageSpec& page = *canvas.spec;
+    for (std::size_t i = 0; i < page.frames.size(); ++i) {
+      const FrameSpec& f = page.frames[i];
+      if (!ctx.edition.story(f.story)) {
+        ctx.diags.error("compose.unknown-story", f.loc, "frame refers to story '" + f.story + "', which is not defined",
+                        "declare it under [[stories]]");
+        continue;
+      }
+      declared[f.story].push_back({static_cast<int>(canvas.index), static_cast<int>(i)});
+    }
+  }
+  for (const StorySpec& spec : ctx.edition.stories) {
+    const std::vector<StorySpec::FrameRef>& refs = spec.chain.empty() ? declared[spec.id] : spec.chain;
+    std::vector<ChainFrame> chain;
+    for (const StorySpec::FrameRef& r : refs) {
+      if (r.page < 0 || static_cast<std::size_t>(r.page) >= pages.size() || r.frame < 0 ||
+          static_cast<std::size_t>(r.frame) >= pages[r.page].spec->frames.size())
+        continue;  // the descriptor validates chains; a stale reference is skipped, not followed
+      PageCanvas& canvas = pages[r.page];
+      ChainFrame cf;
+      cf.page = canvas.index;
+      cf.index = static_cast<std::size_t>(r.frame);
+      cf.spec = &canvas.spec->frames[cf.index];
+      cf.columns = frame_columns(ctx, canvas, *cf.spec, ctx.style(spec.body_style, spec.loc));
+      chain.push_back(std::move(cf));
+    }
+    compose_story(ctx, pages, spec, chain, report);
+  }
+}
+
+}  // namespace compose_detail
+}  // namespace paiban

@@ -1,0 +1,69 @@
+// RAII owner of an HPDF_Doc and small helpers over libharu's object API (dicts, arrays, streams,
+// strings). Only engine/pdf includes this; only hpdf_internals.cpp touches libharu's structs.
+#pragma once
+
+#include <hpdf.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+namespace paiban::pdf {
+
+class Document {
+ public:
+  explicit Document(bool compress);
+  ~Document();
+  Document(const Document&) = delete;
+  Document& operator=(const Document&) = delete;
+
+  HPDF_Doc get() const { return doc_; }
+  // libharu reports errors through a callback; the first one is kept here and the write fails.
+  bool ok() const { return doc_ != nullptr && error_ == 0; }
+  std::string error_text() const;
+  bool compress() const { return compress_; }
+
+  // New objects. Direct objects become part of the container they are added to; indirect ones
+  // are registered in the xref (numbered in creation order, so output is deterministic).
+  HPDF_Dict dict();
+  HPDF_Dict indirect_dict();
+  // An indirect stream dictionary; `flate` adds /FlateDecode when the document compresses.
+  HPDF_Dict stream(bool flate = true);
+  // An indirect stream whose data is already a JPEG (/DCTDecode, passed through).
+  HPDF_Dict dct_stream();
+  void write(HPDF_Dict stream, std::string_view bytes);
+  // Registers a direct object (e.g. an array shared by several pages) as an indirect object.
+  void make_indirect(void* obj);
+  HPDF_Array array();
+  HPDF_Array reals(std::initializer_list<double> values);
+  HPDF_Array numbers(std::initializer_list<std::int32_t> values);
+  HPDF_Array names(std::initializer_list<const char*> values);
+  HPDF_Binary bytes(std::string_view data);       // hex string <…>
+  HPDF_String ascii(std::string_view text);        // literal string (…), ASCII only
+  HPDF_Name name(const char* value);
+  // A PDF text string (PDF 32000-1 §7.9.2.2): literal when ASCII, else UTF-16BE with BOM.
+  void* text(std::string_view utf8);
+
+  void add(HPDF_Dict d, const char* key, void* obj);
+  void add_name(HPDF_Dict d, const char* key, const char* value);
+  void add_int(HPDF_Dict d, const char* key, std::int32_t value);
+  void add_real(HPDF_Dict d, const char* key, double value);
+  void add_bool(HPDF_Dict d, const char* key, bool value);
+  void push(HPDF_Array a, void* obj);
+  void push_int(HPDF_Array a, std::int32_t value);
+  void push_real(HPDF_Array a, double value);
+  void push_name(HPDF_Array a, const char* value);
+
+  // Serialises the document into memory (libharu's memory stream).
+  bool save(std::string& out);
+
+ private:
+  static void on_error(HPDF_STATUS error, HPDF_STATUS detail, void* self);
+  HPDF_Doc doc_ = nullptr;
+  bool compress_;
+  HPDF_STATUS error_ = 0;
+  HPDF_STATUS detail_ = 0;
+};
+
+}  // namespace paiban::pdf

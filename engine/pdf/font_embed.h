@@ -1,0 +1,25 @@
+// Type 0 fonts with CID-keyed descendants for the subsets of font_subset.h (PDF 32000-1 §9.7):
+// /Identity-H encoding (2-byte codes = CIDs), CIDFontType0 + FontFile3/CIDFontType0C for CFF,
+// CIDFontType2 + FontFile2 + /CIDToGIDMap for TrueType, /W widths, a FontDescriptor and a
+// ToUnicode CMap from the source text of each glyph.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "engine/fonts/fonts.h"
+#include "engine/pdf/document.h"
+#include "engine/pdf/font_subset.h"
+
+namespace paiban::pdf {
+
+// Returns the indirect Type 0 font dictionary. `width` and `text` are keyed by original glyph id
+// (the glyphs this document shows); /W and ToUnicode are written for those glyphs.
+HPDF_Dict embed_font(Document& doc, const Face& face, const FontSubset& subset,
+                     const std::map<std::uint32_t, int>& width, const std::map<std::uint32_t, std::u32string>& text);
+
+// The ToUnicode CMap program (PDF 32000-1 §9.10.3) for code → text.
+std::string to_unicode_cmap(const std::map<std::uint16_t, std::u32string>& text_of_code);
+
+}  // namespace paiban::pdf

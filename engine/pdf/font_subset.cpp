@@ -1,0 +1,224 @@
+#include "engine/pdf/font_subset.h"
+
+#include <hb-subset.h>
+#include <hb.h>
+
+#include <mutex>
+
+#include "engine/pdf/cff.h"
+#include "engine/pdf/pdf.h"
+#include "engine/pdf/sha256.h"
+
+namespace paiban {
+namespace pdf {
+namespace {
+
+// RAII owners for the hb-subset handles used here.
+struct HbSubsetInputDel { void operator()(hb_subset_input_t* p) const { hb_subset_input_destroy(p); } };
+struct HbSubsetPlanDel { void operator()(hb_subset_plan_t* p) const { hb_subset_plan_destroy(p); } };
+struct HbFaceDel { void operator()(hb_face_t* p) const { hb_face_destroy(p); } };
+struct HbBlobDel { void operator()(hb_blob_t* p) const { hb_blob_destroy(p); } };
+using HbSubsetInput = std::unique_ptr<hb_subset_input_t, HbSubsetInputDel>;
+using HbSubsetPlan = std::unique_ptr<hb_subset_plan_t, HbSubsetPlanDel>;
+using HbFace = std::unique_ptr<hb_face_t, HbFaceDel>;
+using HbBlob = std::unique_ptr<hb_blob_t, HbBlobDel>;
+
+std::string_view blob_data(hb_blob_t* b) {
+  unsigned len = 0;
+  const char* d = hb_blob_get_data(b, &len);
+  return {d ? d : "", d ? len : 0};
+}
+
+// Tables the PDF never reads. Dropping GSUB/GPOS/GDEF/BASE/JSTF/MATH also stops hb-subset's
+// layout closure, which would otherwise add every alternate (vertical forms, locl variants) of
+// the used glyphs and nearly double a CJK subset.
+constexpr hb_tag_t kDropTables[] = {
+    HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'), HB_TAG('B', 'A', 'S', 'E'),
+    HB_TAG('J', 'S', 'T', 'F'), HB_TAG('M', 'A', 'T', 'H'), HB_TAG('v', 'h', 'e', 'a'), HB_TAG('v', 'm', 't', 'x'),
+    HB_TAG('V', 'O', 'R', 'G'), HB_TAG('k', 'e', 'r', 'n'), HB_TAG('m', 'o', 'r', 'x'), HB_TAG('m', 'o', 'r', 't'),
+    HB_TAG('f', 'e', 'a', 't'), HB_TAG('t', 'r', 'a', 'k'), HB_TAG('D', 'S', 'I', 'G'), HB_TAG('F', 'F', 'T', 'M'),
+    HB_TAG('h', 'd', 'm', 'x'), HB_TAG('L', 'T', 'S', 'H'), HB_TAG('V', 'D', 'M', 'X'), HB_TAG('S', 'T', 'A', 'T'),
+};
+
+std::string sanitize_ps_name(const std::string& s) {
+  // A PDF name without delimiters or spaces (PDF 32000-1 §7.3.5); PostScript names already are.
+  std::string out;
+  for (unsigned char c : s)
+    if (c > 0x20 && c < 0x7F && std::string_view("()<>[]{}/%#").find(static_cast<char>(c)) == std::string_view::npos)
+      out += static_cast<char>(c);
+  if (out.empty()) out = "paibanfont";
+  return out.substr(0, 100);
+}
+
+}  // namespace
+
+int glyph_width_1000(const Face& face, std::uint32_t gid) {
+  const std::int64_t adv = face.advance_units(gid);
+  const std::int64_t upem = face.info().units_per_em > 0 ? face.info().units_per_em : 1000;
+  const std::int64_t num = adv * 1000;
+  return static_cast<int>(num >= 0 ? (num + upem / 2) / upem : -((-num + upem / 2) / upem));
+}
+
+std::shared_ptr<FontSubset> make_subset(const Face& face, FaceId id, const std::set<std::uint32_t>& glyphs,
+                                        std::string* error) {
+  auto fail = [&](std::string why) -> std::shared_ptr<FontSubset> {
+    if (error) *error = std::move(why);
+    return nullptr;
+  };
+  auto out = std::make_shared<FontSubset>();
+  out->face = id;
+  out->format = face.info().format;
+  out->postscript_name = sanitize_ps_name(face.info().postscript_name);
+  out->glyphs = glyphs;
+  out->glyphs.insert(0);
+  const std::uint32_t count = face.glyph_count();
+  for (std::uint32_t g : out->glyphs)
+    if (g >= count || g > 0xFFFF)
+      return fail("glyph id " + std::to_string(g) + " is not in the font (" + std::to_string(count) + " glyphs)");
+
+  // The tag names the glyph set, so equal subsets get equal names in every file of an edition.
+  Sha256 h;
+  h.update(out->postscript_name);
+  for (std::uint32_t g : out->glyphs) {
+    const unsigned char b[4] = {static_cast<unsigned char>(g >> 24), static_cast<unsigned char>(g >> 16),
+                                static_cast<unsigned char>(g >> 8), static_cast<unsigned char>(g)};
+    h.update(b, 4);
+  }
+  const auto digest = h.finish();
+  for (int i = 0; i < 6; ++i) out->tag += static_cast<char>('A' + digest[static_cast<std::size_t>(i)] % 26);
+
+  HbSubsetInput input(hb_subset_input_create_or_fail());
+  if (!input) return fail("hb-subset: out of memory");
+  hb_set_t* gset = hb_subset_input_glyph_set(input.get());
+  for (std::uint32_t g : out->glyphs) hb_set_add(gset, g);
+  hb_set_t* drop = hb_subset_input_set(input.get(), HB_SUBSET_SETS_DROP_TABLE_TAG);
+  for (hb_tag_t t : kDropTables) hb_set_add(drop, t);
+  // Keep .notdef's outline: a missing character (already reported by shaping) then shows as the
+  // font's box instead of nothing.
+  hb_subset_input_set_flags(input.get(), HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
+
+  HbSubsetPlan plan(hb_subset_plan_create_or_fail(face.hb_face(), input.get()));
+  if (!plan) return fail("hb-subset could not plan the subset");
+  const hb_map_t* old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan.get());
+  HbFace sub(hb_subset_plan_execute_or_fail(plan.get()));
+  if (!sub) return fail("hb-subset failed");
+  out->glyph_count = hb_face_get_glyph_count(sub.get());
+
+  auto new_gid = [&](std::uint32_t g) -> std::optional<std::uint32_t> {
+    const hb_codepoint_t n = hb_map_get(old_to_new, g);
+    if (n == HB_MAP_VALUE_INVALID) return std::nullopt;
+    return n;
+  };
+
+  if (out->format == FontFormat::Cff) {
+    HbBlob sub_cff(hb_face_reference_table(sub.get(), HB_TAG('C', 'F', 'F', ' ')));
+    HbBlob orig_cff(hb_face_reference_table(face.hb_face(), HB_TAG('C', 'F', 'F', ' ')));
+    out->program = std::string(blob_data(sub_cff.get()));
+    std::string why;
+    auto si = parse_cff(out->program, &why);
+    if (!si) return fail("subset CFF unreadable: " + why);
+    auto oi = parse_cff(blob_data(orig_cff.get()), &why);
+    if (!oi) return fail("font CFF unreadable: " + why);
+    out->cid_keyed = si->cid_keyed;
+    if (si->cid_keyed != oi->cid_keyed) return fail("hb-subset changed the CFF keying");
+    if (si->glyph_count != out->glyph_count) return fail("subset CFF glyph count disagrees with maxp");
+    out->ids_stable = true;
+    for (std::uint32_t g : out->glyphs) {
+      const auto n = new_gid(g);
+      if (!n || *n >= si->glyph_count) return fail("glyph " + std::to_string(g) + " missing from the subset");
+      std::uint16_t c;
+      if (si->cid_keyed) {
+        // CID-keyed: the PDF finds the glyph by CID through the subset's charset, so the CID the
+        // subset gives this glyph must be the one the original font gives it.
+        if (*n >= si->charset.size() || g >= oi->charset.size()) return fail("charset too short");
+        c = si->charset[*n];
+        if (c != oi->charset[g])
+          return fail("hb-subset renumbered CID " + std::to_string(oi->charset[g]) + " to " + std::to_string(c));
+      } else {
+        c = static_cast<std::uint16_t>(*n);  // name-keyed: CIDs are used directly as GIDs (§9.7.4.2)
+      }
+      out->code[g] = c;
+      if (c != g) out->ids_stable = false;
+    }
+  } else {
+    HbBlob file(hb_face_reference_blob(sub.get()));
+    out->program = std::string(blob_data(file.get()));
+    if (out->program.empty()) return fail("hb-subset produced an empty TrueType font");
+    // CIDFontType2: CID = original GID, mapped to the subset's GID by /CIDToGIDMap.
+    const std::uint32_t max_gid = *out->glyphs.rbegin();
+    out->cid_to_gid.assign(max_gid + 1, 0);
+    out->ids_stable = true;
+    for (std::uint32_t g : out->glyphs) {
+      const auto n = new_gid(g);
+      if (!n || *n >= out->glyph_count || *n > 0xFFFF)
+        return fail("glyph " + std::to_string(g) + " missing from the subset");
+      out->cid_to_gid[g] = static_cast<std::uint16_t>(*n);
+      out->code[g] = static_cast<std::uint16_t>(g);
+    }
+  }
+  return out;
+}
+
+}  // namespace pdf
+
+// ---------------------------------------------------------------------------------------------
+
+void GlyphUsage::add_page(const Page& page) {
+  for (const auto& item : page.items)
+    if (const auto* run = std::get_if<GlyphRunItem>(&item))
+      for (const auto& g : run->glyphs) add(run->face, g.gid);
+}
+
+bool GlyphUsage::contains(FaceId face, std::uint32_t gid) const {
+  auto it = faces_.find(face);
+  return it != faces_.end() && it->second.count(gid) != 0;
+}
+
+struct FontSubsetCache::Impl {
+  mutable std::mutex mu;
+  GlyphUsage edition;
+  std::map<std::pair<FaceId, std::set<std::uint32_t>>, std::shared_ptr<const pdf::FontSubset>> subsets;
+  std::size_t made = 0;
+};
+
+FontSubsetCache::FontSubsetCache() : impl_(std::make_unique<Impl>()) {}
+FontSubsetCache::~FontSubsetCache() = default;
+
+void FontSubsetCache::set_edition_glyphs(GlyphUsage usage) {
+  std::lock_guard lock(impl_->mu);
+  impl_->edition = std::move(usage);
+}
+
+std::size_t FontSubsetCache::subsets_made() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->made;
+}
+
+std::shared_ptr<const pdf::FontSubset> FontSubsetCache::subset(const FontSet& fonts, FaceId face,
+                                                               const std::set<std::uint32_t>& glyphs,
+                                                               Diagnostics& diags) {
+  std::set<std::uint32_t> want = glyphs;
+  want.insert(0);
+  {
+    std::lock_guard lock(impl_->mu);
+    if (auto it = impl_->edition.faces().find(face); it != impl_->edition.faces().end())
+      want.insert(it->second.begin(), it->second.end());
+    if (auto it = impl_->subsets.find({face, want}); it != impl_->subsets.end()) return it->second;
+  }
+  if (face >= fonts.face_count()) {
+    diags.error("pdf.font-subset-failed", {}, "face " + std::to_string(face) + " is not in the font set");
+    return nullptr;
+  }
+  const Face& f = fonts.face(face);
+  std::string error;
+  std::shared_ptr<const pdf::FontSubset> s = pdf::make_subset(f, face, want, &error);
+  if (!s) {
+    diags.error("pdf.font-subset-failed", {f.info().path}, "cannot subset " + f.info().postscript_name + ": " + error);
+    return nullptr;
+  }
+  std::lock_guard lock(impl_->mu);
+  ++impl_->made;
+  return impl_->subsets.emplace(std::make_pair(face, std::move(want)), s).first->second;
+}
+
+}  // namespace paiban

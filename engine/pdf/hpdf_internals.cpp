@@ -1,0 +1,28 @@
+// See hpdf_internals.h for why these accesses exist. Field names are those of libharu 2.3.0's
+// hpdf_doc.h (HPDF_Doc_Rec), hpdf_pages.h (HPDF_PageAttr_Rec) and hpdf_objects.h
+// (HPDF_Dict_Rec); 2.4.x keeps them unchanged.
+#include "engine/pdf/hpdf_internals.h"
+
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
+#include <hpdf_pages.h>
+
+namespace paiban::pdf::hpdf_internal {
+
+HPDF_MMgr mmgr(HPDF_Doc doc) { return doc->mmgr; }
+HPDF_Xref xref(HPDF_Doc doc) { return doc->xref; }
+HPDF_Dict catalog(HPDF_Doc doc) { return doc->catalog; }
+HPDF_Dict trailer(HPDF_Doc doc) { return doc->trailer; }
+HPDF_Dict info(HPDF_Doc doc) { return doc->info; }
+void set_pdf_version(HPDF_Doc doc, HPDF_PDFVer version) { doc->pdf_version = version; }
+
+HPDF_Stream page_content_stream(HPDF_Page page) {
+  auto* attr = static_cast<HPDF_PageAttr>(page->attr);
+  return attr ? attr->stream : nullptr;
+}
+
+HPDF_Stream stream_data(HPDF_Dict stream_dict) { return stream_dict->stream; }
+
+void set_stream_filter(HPDF_Dict stream_dict, HPDF_UINT filter) { stream_dict->filter = filter; }
+
+}  // namespace paiban::pdf::hpdf_internal

@@ -1,0 +1,33 @@
+// The only door into libharu's private structs. libharu 2.3's public API covers pages, the page
+// tree, xref, compression and saving, but several things a prepress writer must control are kept
+// only in struct fields with no accessor:
+//   - the document's memory manager and xref (to create our own objects: CID fonts, ICC streams),
+//   - the catalog (/OutputIntents, /Metadata), the trailer (/ID) and the Info dict (custom keys
+//     such as /GTS_PDFXVersion and /Trapped as a name),
+//   - the header version (PDF 1.4 for PDF/X-1a:2003, 1.6 for PDF/X-4),
+//   - a page's content stream (libharu's text API cannot show CID glyph codes) and the data
+//     stream and filter of a stream dictionary.
+// Every such access lives in hpdf_internals.cpp so a libharu upgrade is checked in one place; the
+// top CMakeLists.txt refuses libharu versions other than 2.3.x/2.4.x, whose layouts match.
+#pragma once
+
+#include <hpdf.h>
+
+namespace paiban::pdf::hpdf_internal {
+
+HPDF_MMgr mmgr(HPDF_Doc doc);
+HPDF_Xref xref(HPDF_Doc doc);
+HPDF_Dict catalog(HPDF_Doc doc);
+HPDF_Dict trailer(HPDF_Doc doc);
+// The Info dictionary; libharu creates it with /Producer in HPDF_NewDoc, so it exists.
+HPDF_Dict info(HPDF_Doc doc);
+void set_pdf_version(HPDF_Doc doc, HPDF_PDFVer version);
+
+// The page's own content stream (its /Contents), to which we write operators directly.
+HPDF_Stream page_content_stream(HPDF_Page page);
+// The data stream of a dictionary made with HPDF_DictStream_New.
+HPDF_Stream stream_data(HPDF_Dict stream_dict);
+// HPDF_STREAM_FILTER_* flags applied when the stream is written (libharu adds /Filter itself).
+void set_stream_filter(HPDF_Dict stream_dict, HPDF_UINT filter);
+
+}  // namespace paiban::pdf::hpdf_internal

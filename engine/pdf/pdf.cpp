@@ -1,0 +1,421 @@
+// write_pdf: the plate writer's entry point. The flow reads as the stage description:
+//   check options → collect glyphs → subset fonts → build document (fonts, pages, metadata,
+//   PDF/X) → serialise → content-hash /ID → atomic write.
+#include "engine/pdf/pdf.h"
+
+#include <ctime>
+#include <sstream>
+
+#include "engine/base/text.h"
+#include "engine/pdf/atomic_file.h"
+#include "engine/pdf/content.h"
+#include "engine/pdf/document.h"
+#include "engine/pdf/font_embed.h"
+#include "engine/pdf/font_subset.h"
+#include "engine/pdf/hpdf_internals.h"
+#include "engine/pdf/images.h"
+#include "engine/pdf/pdfx.h"
+#include "engine/pdf/sha256.h"
+
+namespace paiban {
+namespace pdf {
+namespace {
+
+// PDF 1.4 implementation limit on page size (PDF Reference 1.4, appendix C): 200 in = 14 400 pt.
+constexpr Sp kMaxPageSide = 14400 * kSpPerPt;
+
+// Stand-in bytes for the trailer /ID: replaced by a hash of the finished file (same length, so
+// the xref offsets stay valid; the trailer comes after every object).
+constexpr std::string_view kIdPlaceholder = "paiban:id-to-fix";  // 16 bytes
+
+std::string hex_upper(std::string_view bytes) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string s;
+  for (unsigned char c : bytes) {
+    s += hex[c >> 4];
+    s += hex[c & 15];
+  }
+  return s;
+}
+
+// Everything one face contributes to the document.
+struct FaceUse {
+  FaceId face = 0;
+  std::string resource;                         // "F1"…, in order of first use
+  std::set<std::uint32_t> gids;
+  std::map<std::uint32_t, std::u32string> text;  // canonical ToUnicode text per glyph
+  std::map<std::uint32_t, int> width;            // /W widths
+  std::shared_ptr<const FontSubset> subset;
+  HPDF_Dict object = nullptr;
+  ContentFont content{};
+};
+
+struct PageUse {
+  std::set<std::string> fonts, ext_gstates, color_spaces, xobjects;
+};
+
+class Writer : public ContentResources {
+ public:
+  Writer(const std::vector<const Page*>& pages, const FontSet& fonts, const PdfOptions& options, Diagnostics& diags,
+         FontSubsetCache& cache)
+      : pages_(pages), fonts_(fonts), options_(options), diags_(diags), cache_(cache) {}
+
+  std::optional<std::string> run() {
+    const std::size_t errors_before = diags_.count(Severity::Error);
+    auto failed = [&] { return diags_.count(Severity::Error) > errors_before; };
+
+    std::optional<OutputProfile> profile;
+    if (!check_options(profile)) return std::nullopt;
+    if (!check_pages()) return std::nullopt;
+    collect_glyphs();
+    if (failed()) return std::nullopt;
+    for (auto& [face, use] : faces_) {
+      use.subset = cache_.subset(fonts_, face, use.gids, diags_);
+      if (!use.subset) return std::nullopt;
+    }
+
+    Document doc(options_.compress);
+    doc_ = &doc;
+    if (!doc.ok()) return libharu_failed(doc);
+    for (auto& use : faces_by_order_) embed(*use);
+    for (const Page* page : pages_) add_page(*page);
+    if (failed()) return std::nullopt;
+
+    DocumentMetadata meta;
+    meta.epoch = options_.source_date_epoch ? *options_.source_date_epoch : static_cast<std::int64_t>(std::time(nullptr));
+    meta.producer = std::string("paiban ") + PAIBAN_VERSION + " (libharu " + HPDF_GetVersion() + ")";
+    meta.document_id = input_uuid();
+    write_info(doc, options_, meta);
+    if (options_.standard != PdfStandard::None) write_output_intent(doc, options_, *profile);
+    if (options_.standard == PdfStandard::X4) write_xmp(doc, options_, meta);
+    // Checklist P02: PDF/X-1a:2003 is PDF 1.4; PDF/X-4 is PDF 1.6. Nothing we write needs more.
+    hpdf_internal::set_pdf_version(doc.get(), options_.standard == PdfStandard::X4 ? HPDF_VER_16 : HPDF_VER_14);
+
+    // Checklist P05: trailer /ID, two byte strings (equal for a new file).
+    HPDF_Array id = doc.array();
+    doc.push(id, doc.bytes(kIdPlaceholder));
+    doc.push(id, doc.bytes(kIdPlaceholder));
+    doc.add(hpdf_internal::trailer(doc.get()), "ID", id);
+
+    std::string bytes;
+    if (!doc.save(bytes)) return libharu_failed(doc);
+    if (!fix_id(bytes)) {
+      diags_.error("pdf.libharu", {}, "the trailer /ID was not written where expected");
+      return std::nullopt;
+    }
+    return bytes;
+  }
+
+  // --- ContentResources ----------------------------------------------------------------------
+
+  const ContentFont* font(FaceId face) override {
+    auto it = faces_.find(face);
+    if (it == faces_.end()) return nullptr;
+    page_use_.fonts.insert(it->second.resource);
+    return &it->second.content;
+  }
+
+  std::string overprint_state(bool on) override {
+    HPDF_Dict& gs = on ? gs_overprint_ : gs_knockout_;
+    const char* name = on ? "GSop" : "GSko";
+    if (!gs) {
+      gs = doc_->indirect_dict();
+      doc_->add_name(gs, "Type", "ExtGState");
+      doc_->add_bool(gs, "OP", on);
+      doc_->add_bool(gs, "op", on);
+      // Checklist C05: with /OPM 1 a zero CMYK component leaves the plate beneath untouched.
+      doc_->add_int(gs, "OPM", 1);
+    }
+    page_use_.ext_gstates.insert(name);
+    return name;
+  }
+
+  std::string separation(const Cmyk& spot) override {
+    auto it = spots_.find(spot.spot);
+    if (it == spots_.end()) {
+      const std::string name = "CS" + std::to_string(spots_.size() + 1);
+      // [/Separation /Name /DeviceCMYK tint→CMYK], a type 2 (exponential, N 1 = linear)
+      // function from paper white to the alternate's full-tint CMYK (PDF 32000-1 §8.6.6.4).
+      HPDF_Array cs = doc_->array();
+      doc_->push_name(cs, "Separation");
+      doc_->push_name(cs, spot.spot.c_str());
+      doc_->push_name(cs, "DeviceCMYK");
+      HPDF_Dict fn = doc_->dict();
+      doc_->add_int(fn, "FunctionType", 2);
+      doc_->add(fn, "Domain", doc_->numbers({0, 1}));
+      doc_->add(fn, "C0", doc_->numbers({0, 0, 0, 0}));
+      doc_->add(fn, "C1", doc_->reals({spot.c / 1000.0, spot.m / 1000.0, spot.y / 1000.0, spot.k / 1000.0}));
+      doc_->add_int(fn, "N", 1);
+      doc_->push(cs, fn);
+      doc_->make_indirect(cs);  // one object shared by every page that uses the colour
+      it = spots_.emplace(spot.spot, Spot{name, cs, spot}).first;
+    } else if (it->second.colour.c != spot.c || it->second.colour.m != spot.m || it->second.colour.y != spot.y ||
+               it->second.colour.k != spot.k) {
+      if (warned_spots_.insert(spot.spot).second)
+        diags_.warning("pdf.spot-alternate", SourceLoc::on_page(page_label_),
+                       "spot colour '" + spot.spot + "' is used with different CMYK alternates",
+                       "the first alternate is used for every use");
+    }
+    page_use_.color_spaces.insert(it->second.name);
+    return it->second.name;
+  }
+
+  const ContentImage* image(const ImageItem& item) override {
+    auto it = images_.find(item.path);
+    if (it == images_.end()) {
+      ImageConversion conv;
+      conv.max_total_ink_percent = options_.max_total_ink_percent;
+      conv.output_profile = options_.output_profile;
+      auto img = load_image(item.path, conv, diags_, SourceLoc::on_page(page_label_));
+      Image entry;
+      if (img) {
+        entry.content.resource = "Im" + std::to_string(images_.size() + 1);
+        entry.object = embed_image(*doc_, *img);
+        entry.width = img->width;
+        entry.height = img->height;
+      }
+      it = images_.emplace(item.path, std::move(entry)).first;
+    }
+    if (!it->second.object) return nullptr;
+    report_ppi(item, it->second);
+    page_use_.xobjects.insert(it->second.content.resource);
+    return &it->second.content;
+  }
+
+ private:
+  struct Spot {
+    std::string name;
+    HPDF_Array array;
+    Cmyk colour;
+  };
+  struct Image {
+    ContentImage content;
+    HPDF_Dict object = nullptr;
+    int width = 0, height = 0;
+  };
+
+  std::optional<std::string> libharu_failed(const Document& doc) {
+    diags_.error("pdf.libharu", {}, "libharu could not build the document: " + doc.error_text());
+    return std::nullopt;
+  }
+
+  bool check_options(std::optional<OutputProfile>& profile) {
+    if (options_.standard != PdfStandard::None) {
+      if (options_.output_profile.empty()) {
+        diags_.error("pdf.output-profile", {}, to_string(options_.standard) + " needs an output intent profile",
+                     "set the descriptor's output profile (PdfOptions::output_profile) to the printer's CMYK ICC "
+                     "profile, or choose standard \"none\"");
+        return false;
+      }
+      profile = load_output_profile(options_.output_profile, options_.standard, diags_);
+      if (!profile) return false;
+    }
+    if (options_.max_total_ink_percent < 100 || options_.max_total_ink_percent > 400) {
+      diags_.error("pdf.bad-option", {}, "total ink limit " + std::to_string(options_.max_total_ink_percent) +
+                                             " % is outside 100‥400 %");
+      return false;
+    }
+    return true;
+  }
+
+  bool check_pages() {
+    if (pages_.empty()) {
+      diags_.error("pdf.no-pages", {}, "nothing to write: no pages");
+      return false;
+    }
+    bool ok = true;
+    for (const Page* p : pages_) {
+      if (!p) {
+        diags_.error("pdf.bad-page", {}, "null page");
+        ok = false;
+        continue;
+      }
+      const Sp w = p->trim_width + 2 * p->bleed, h = p->trim_height + 2 * p->bleed;
+      if (p->trim_width <= 0 || p->trim_height <= 0 || p->bleed < 0 || w > kMaxPageSide || h > kMaxPageSide) {
+        diags_.error("pdf.bad-page", SourceLoc::on_page(p->label),
+                     "page size " + fmt_pt(p->trim_width) + " x " + fmt_pt(p->trim_height) + " pt with bleed " +
+                         fmt_pt(p->bleed) + " pt is not writable",
+                     "trim sides must be positive and, with bleed, at most 14400 pt");
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  void collect_glyphs() {
+    for (const Page* p : pages_)
+      for (const auto& item : p->items) {
+        const auto* run = std::get_if<GlyphRunItem>(&item);
+        if (!run || run->glyphs.empty()) continue;
+        if (run->face >= fonts_.face_count()) {
+          diags_.error("pdf.bad-item", SourceLoc::on_page(p->label),
+                       "glyph run uses face " + std::to_string(run->face) + ", which the font set does not have");
+          continue;
+        }
+        const Face& face = fonts_.face(run->face);
+        auto [it, fresh] = faces_.try_emplace(run->face);
+        FaceUse& use = it->second;
+        if (fresh) {
+          use.face = run->face;
+          use.resource = "F" + std::to_string(faces_by_order_.size() + 1);
+          faces_by_order_.push_back(&use);
+        }
+        for (const auto& g : run->glyphs) {
+          if (g.gid >= face.glyph_count()) {
+            diags_.error("pdf.bad-item", SourceLoc::on_page(p->label),
+                         "glyph " + std::to_string(g.gid) + " is not in " + face.info().postscript_name);
+            continue;
+          }
+          use.gids.insert(g.gid);
+          // The first non-empty text in paint order becomes the glyph's ToUnicode entry; other
+          // texts get /ActualText at their occurrence (content.cpp).
+          if (!g.text.empty()) use.text.try_emplace(g.gid, g.text);
+          use.width.try_emplace(g.gid, glyph_width_1000(face, g.gid));
+        }
+      }
+  }
+
+  void embed(FaceUse& use) {
+    use.object = embed_font(*doc_, fonts_.face(use.face), *use.subset, use.width, use.text);
+    use.content = ContentFont{use.resource, &use.subset->code, &use.width, &use.text};
+  }
+
+  void add_page(const Page& page) {
+    page_use_ = PageUse{};
+    page_label_ = page.label;
+    HPDF_Page p = HPDF_AddPage(doc_->get());
+    if (!p) return;
+    // Checklist G02–G04: boxes in points; the MediaBox is the bleed box (plate mode, no marks).
+    const double b = pt_from_sp(page.bleed);
+    const double w = pt_from_sp(page.trim_width), h = pt_from_sp(page.trim_height);
+    doc_->add(p, "MediaBox", doc_->reals({0, 0, w + 2 * b, h + 2 * b}));
+    doc_->add(p, "BleedBox", doc_->reals({0, 0, w + 2 * b, h + 2 * b}));
+    doc_->add(p, "TrimBox", doc_->reals({b, b, b + w, b + h}));
+
+    const std::string content = page_content(page, *this, diags_);
+    HPDF_Stream s = hpdf_internal::page_content_stream(p);
+    if (s && !content.empty())
+      HPDF_Stream_Write(s, reinterpret_cast<const HPDF_BYTE*>(content.data()), static_cast<HPDF_UINT>(content.size()));
+
+    HPDF_Dict resources = static_cast<HPDF_Dict>(HPDF_Dict_GetItem(p, "Resources", HPDF_OCLASS_DICT));
+    auto add_group = [&](const char* key, const std::set<std::string>& names, auto&& object_of) {
+      if (names.empty()) return;
+      HPDF_Dict d = doc_->dict();
+      for (const auto& n : names) doc_->add(d, n.c_str(), object_of(n));
+      doc_->add(resources, key, d);
+    };
+    add_group("Font", page_use_.fonts, [&](const std::string& n) -> void* {
+      for (auto* u : faces_by_order_)
+        if (u->resource == n) return u->object;
+      return nullptr;
+    });
+    add_group("ExtGState", page_use_.ext_gstates,
+              [&](const std::string& n) -> void* { return n == "GSop" ? gs_overprint_ : gs_knockout_; });
+    add_group("ColorSpace", page_use_.color_spaces, [&](const std::string& n) -> void* {
+      for (auto& [name, s] : spots_)
+        if (s.name == n) return s.array;
+      return nullptr;
+    });
+    add_group("XObject", page_use_.xobjects, [&](const std::string& n) -> void* {
+      for (auto& [path, im] : images_)
+        if (im.content.resource == n) return im.object;
+      return nullptr;
+    });
+  }
+
+  void report_ppi(const ImageItem& item, const Image& im) {
+    // Checklist I01: effective resolution = pixels / placed size in inches.
+    const double wi = pt_from_sp(item.placement.w) / 72.0, hi = pt_from_sp(item.placement.h) / 72.0;
+    if (wi <= 0 || hi <= 0) return;
+    const double px = im.width / wi, py = im.height / hi;
+    const double ppi = std::min(px, py);
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "image %dx%d px placed at %.1fx%.1f mm: effective %.0fx%.0f ppi", im.width,
+                  im.height, mm_from_sp(item.placement.w), mm_from_sp(item.placement.h), px, py);
+    if (ppi < 120)
+      diags_.error("pdf.image-ppi", SourceLoc::on_page(page_label_), buf + (" (" + item.path + ")"),
+                   "contone images need at least 150 ppi (target 200)");
+    else if (ppi < 170 || ppi > 450)
+      diags_.warning("pdf.image-ppi", SourceLoc::on_page(page_label_), buf + (" (" + item.path + ")"),
+                     "contone images should be 150–400 ppi (target 200)");
+    else
+      diags_.note("pdf.image-ppi", SourceLoc::on_page(page_label_), buf + (" (" + item.path + ")"));
+  }
+
+  // A stable id of the input for XMP (the /ID is a hash of the output itself).
+  std::string input_uuid() const {
+    Sha256 h;
+    for (const Page* p : pages_) {
+      std::ostringstream ss;
+      p->dump(ss);
+      h.update(ss.str());
+    }
+    h.update(options_.title);
+    const auto d = h.finish();
+    const std::string x = hex_upper(std::string_view(reinterpret_cast<const char*>(d.data()), 16));
+    std::string lower;
+    for (char c : x) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return "uuid:" + lower.substr(0, 8) + "-" + lower.substr(8, 4) + "-" + lower.substr(12, 4) + "-" +
+           lower.substr(16, 4) + "-" + lower.substr(20, 12);
+  }
+
+  static bool fix_id(std::string& bytes) {
+    const std::string ph = "<" + hex_upper(kIdPlaceholder) + ">";
+    const std::size_t first = bytes.rfind(ph);
+    if (first == std::string::npos) return false;
+    const std::size_t second = bytes.rfind(ph, first - 1);
+    if (second == std::string::npos) return false;
+    const auto digest = sha256(bytes);
+    const std::string id = "<" + hex_upper(std::string_view(reinterpret_cast<const char*>(digest.data()), 16)) + ">";
+    bytes.replace(first, ph.size(), id);
+    bytes.replace(second, ph.size(), id);
+    return true;
+  }
+
+  const std::vector<const Page*>& pages_;
+  const FontSet& fonts_;
+  const PdfOptions& options_;
+  Diagnostics& diags_;
+  FontSubsetCache& cache_;
+  Document* doc_ = nullptr;
+  std::map<FaceId, FaceUse> faces_;
+  std::vector<FaceUse*> faces_by_order_;
+  PageUse page_use_;
+  std::string page_label_;
+  HPDF_Dict gs_overprint_ = nullptr, gs_knockout_ = nullptr;
+  std::map<std::string, Spot> spots_;
+  std::set<std::string> warned_spots_;
+  std::map<std::string, Image> images_;
+};
+
+}  // namespace
+}  // namespace pdf
+
+std::optional<std::string> make_pdf(const std::vector<const Page*>& pages, const FontSet& fonts,
+                                    const PdfOptions& options, Diagnostics& diags, FontSubsetCache& cache) {
+  return pdf::Writer(pages, fonts, options, diags, cache).run();
+}
+
+bool write_pdf(const std::vector<const Page*>& pages, const FontSet& fonts, const PdfOptions& options,
+               const std::string& path, Diagnostics& diags, FontSubsetCache& cache) {
+  auto bytes = make_pdf(pages, fonts, options, diags, cache);
+  if (!bytes) {
+    diags.error("pdf.write-failed", {path}, "the PDF was not written (see the errors above)",
+                "the previous file, if any, is unchanged");
+    return false;
+  }
+  const std::string err = pdf::write_file_atomically(path, *bytes);
+  if (!err.empty()) {
+    diags.error("pdf.write-failed", {path}, err, "the previous file, if any, is unchanged");
+    return false;
+  }
+  return true;
+}
+
+bool write_pdf(const std::vector<const Page*>& pages, const FontSet& fonts, const PdfOptions& options,
+               const std::string& path, Diagnostics& diags) {
+  FontSubsetCache cache;
+  return write_pdf(pages, fonts, options, path, diags, cache);
+}
+
+}  // namespace paiban

@@ -1,0 +1,291 @@
+// `paiban build EDITION.toml -o OUTDIR`: the nightly run. Reads as the pipeline:
+// descriptor → articles → fonts → compose (analyse, shape, break, flow, place) → PDF plates
+// (one file per page, in parallel) → preflight → proofs → report.json.
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unistd.h>
+
+#include "engine/article/article.h"
+#include "engine/base/atomic_file.h"
+#include "engine/compose/compose.h"
+#include "engine/descriptor/descriptor.h"
+#include "engine/fonts/fonts.h"
+#include "engine/pdf/pdf.h"
+#include "engine/preflight/preflight.h"
+#include "engine/preflight/proof.h"
+#include "tools/paiban/commands.h"
+#include "tools/paiban/common.h"
+
+namespace paiban::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct BuildArgs {
+  std::string edition, out;
+  int jobs = 0;
+  bool allow_overset = false, strict = false, proofs = false, no_preflight = false, quiet = false;
+  std::string diff_against;
+  int proof_dpi = 100;
+};
+
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+// Default output intent for PDF/X when the descriptor names no profile: Ghostscript's CMYK
+// profile from Debian (checklist: "reference it from the installed package, do not commit it").
+std::string default_output_profile() {
+  for (const char* p : {"/usr/share/color/icc/ghostscript/default_cmyk.icc", "/usr/share/color/icc/ghostscript/ps_cmyk.icc"})
+    if (fs::exists(p)) return p;
+  return {};
+}
+
+struct PageOutcome {
+  bool written = false;
+  std::string file;
+  double write_ms = 0, preflight_ms = 0;
+  std::optional<PreflightReport> preflight;
+  std::optional<ProofReport> proof;
+  Diagnostics diags;
+};
+
+nlohmann::json diag_json(const Diagnostic& d) {
+  nlohmann::json j = {{"severity", d.severity == Severity::Error ? "error" : d.severity == Severity::Warning ? "warning" : "note"},
+                      {"code", d.code},
+                      {"message", d.message}};
+  if (!d.hint.empty()) j["hint"] = d.hint;
+  if (!d.loc.file.empty()) j["file"] = d.loc.file;
+  if (d.loc.line > 0) j["line"] = d.loc.line;
+  if (d.loc.column > 0) j["column"] = d.loc.column;
+  if (d.loc.byte_offset >= 0) j["byte_offset"] = d.loc.byte_offset;
+  if (!d.loc.page.empty()) j["page"] = d.loc.page;
+  return j;
+}
+
+int run_build(const BuildArgs& a) {
+  const auto t_start = Clock::now();
+  Diagnostics diags;
+  nlohmann::json timing;
+
+  // 1. Descriptor. A broken descriptor writes nothing at all.
+  auto t = Clock::now();
+  std::optional<Edition> edition = load_edition(a.edition, diags);
+  timing["descriptor_ms"] = ms_since(t);
+  if (!edition) return finish(diags, kExitInput);
+
+  // 2. Articles.
+  t = Clock::now();
+  std::map<std::string, Article> articles;
+  for (const StorySpec& s : edition->stories)
+    if (auto art = read_article(s.article, diags)) articles.emplace(s.id, std::move(*art));
+  timing["articles_ms"] = ms_since(t);
+
+  // 3. Fonts.
+  FontSet fonts(FontRoles::load(FontRoles::default_path(), diags));
+
+  // 4. Compose every page (analysis, shaping, breaking, flow, furniture, jump lines).
+  t = Clock::now();
+  ComposedEdition composed = compose(*edition, articles, fonts, diags);
+  timing["compose_ms"] = ms_since(t);
+
+  // Diagnostics raised so far that make a page unfit for the plate: any error located on it.
+  // Overset is a story error; with --allow-overset the pages are still plates.
+  std::set<std::string> failed_pages;
+  bool overset = false;
+  for (const Diagnostic& d : diags.all()) {
+    if (d.severity != Severity::Error) continue;
+    if (d.code == "compose.overset") {
+      overset = true;
+      if (a.allow_overset) continue;
+    }
+    if (!d.loc.page.empty()) failed_pages.insert(d.loc.page);
+  }
+  const bool input_errors = std::any_of(diags.all().begin(), diags.all().end(), [&](const Diagnostic& d) {
+    return d.severity == Severity::Error && d.loc.page.empty() && !(a.allow_overset && d.code == "compose.overset");
+  });
+
+  // 5. PDF plates: one file per page, the edition's font subsets shared by every file (hb-subset
+  // once per face per edition), written in parallel once the flow is fixed.
+  std::error_code ec;
+  fs::create_directories(a.out, ec);
+  if (ec) {
+    diags.error("io.write-failed", SourceLoc(a.out), "cannot create the output directory: " + ec.message());
+    return finish(diags, kExitInternal);
+  }
+  PdfOptions po = pdf_options_from_env();
+  if (auto st = parse_pdf_standard(edition->output.standard)) po.standard = *st;
+  po.output_profile = edition->output.profile.empty() ? default_output_profile() : edition->output.profile;
+  po.output_condition_identifier = edition->output.output_condition;
+  po.max_total_ink_percent = edition->output.ink_limit;
+  FontSubsetCache subsets;
+  {
+    GlyphUsage usage;
+    for (const Page& p : composed.pages) usage.add_page(p);
+    subsets.set_edition_glyphs(std::move(usage));
+  }
+  const std::size_t n = composed.pages.size();
+  std::vector<PageOutcome> outcomes(n);
+  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned jobs = std::min<unsigned>(a.jobs > 0 ? static_cast<unsigned>(a.jobs) : hw, std::max<std::size_t>(1, n));
+  std::atomic<std::size_t> next{0};
+  std::mutex progress_mu;
+  const bool tty = ::isatty(2) && !a.quiet;
+  std::size_t done = 0;
+  t = Clock::now();
+  auto worker = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+      const Page& page = composed.pages[i];
+      PageOutcome& o = outcomes[i];
+      o.file = (fs::path(a.out) / (page.label + ".pdf")).string();
+      if (failed_pages.count(page.label)) {
+        o.diags.note("build.page-skipped", SourceLoc::on_page(page.label),
+                     "not written because of the errors above; the previous " + page.label + ".pdf is untouched");
+      } else {
+        PdfOptions opt = po;
+        opt.title = edition->meta.paper.empty() ? page.label : edition->meta.paper + " " + page.label;
+        const auto tw = Clock::now();
+        o.written = write_pdf({&page}, fonts, opt, o.file, o.diags, subsets);
+        o.write_ms = ms_since(tw);
+        if (o.written && !a.no_preflight) {
+          const auto tp = Clock::now();
+          PreflightOptions pf;
+          pf.standard = to_string(po.standard);
+          pf.trim_width = page.trim_width;
+          pf.trim_height = page.trim_height;
+          pf.bleed = page.bleed;
+          pf.expected_pages = 1;
+          pf.ink_limit_percent = edition->output.ink_limit;
+          o.preflight = preflight(o.file, pf);
+          o.preflight_ms = ms_since(tp);
+        }
+      }
+      if (tty) {
+        std::lock_guard lock(progress_mu);
+        ++done;
+        std::cerr << "\rpaiban: " << done << "/" << n << " pages" << std::flush;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned k = 1; k < jobs; ++k) pool.emplace_back(worker);
+  worker();
+  for (auto& th : pool) th.join();
+  if (tty) std::cerr << '\n';
+  timing["pdf_and_preflight_ms"] = ms_since(t);
+
+  // 6. Proofs (PNG per page; changed regions against last night's proofs).
+  if (a.proofs || !a.diff_against.empty()) {
+    t = Clock::now();
+    ProofOptions popt;
+    popt.dpi = a.proof_dpi;
+    if (!a.diff_against.empty()) popt.diff_against = a.diff_against;
+    for (std::size_t i = 0; i < n; ++i)
+      if (outcomes[i].written)
+        outcomes[i].proof = proof(outcomes[i].file, (fs::path(a.out) / "proofs").string(), popt, outcomes[i].diags);
+    timing["proofs_ms"] = ms_since(t);
+  }
+
+  // 7. Report: per page what was placed, written, found; every diagnostic.
+  std::size_t preflight_errors = 0, preflight_findings = 0;
+  nlohmann::json pages = nlohmann::json::array();
+  for (std::size_t i = 0; i < n; ++i) {
+    const Page& page = composed.pages[i];
+    PageOutcome& o = outcomes[i];
+    diags.append(o.diags);
+    nlohmann::json pj = {{"label", page.label}, {"file", fs::path(o.file).filename().string()}, {"written", o.written},
+                         {"write_ms", o.write_ms}, {"preflight_ms", o.preflight_ms}};
+    if (i < composed.report.pages.size()) {
+      const PageReport& pr = composed.report.pages[i];
+      nlohmann::json stories = nlohmann::json::array();
+      for (const auto& s : pr.stories) stories.push_back({{"story", s.story}, {"lines", s.lines}, {"characters", s.characters}});
+      pj["stories"] = stories;
+      pj["lines"] = pr.lines;
+      nlohmann::json missing = nlohmann::json::array();
+      for (const auto& m : pr.missing) {
+        char cp[16];
+        std::snprintf(cp, sizeof cp, "U+%04X", static_cast<unsigned>(m.ch));
+        missing.push_back({{"where", m.where}, {"char", cp}, {"paragraph", m.paragraph}, {"index", m.index}});
+      }
+      pj["missing_glyphs"] = missing;
+    }
+    if (o.preflight) {
+      pj["preflight"] = o.preflight->to_json();
+      preflight_errors += o.preflight->count(Severity::Error);
+      preflight_findings += o.preflight->findings.size();
+      if (!o.preflight->passed()) o.preflight->report(diags);
+    }
+    if (o.proof) {
+      pj["proof"] = o.proof->pages.empty() ? "" : o.proof->pages.front().png;
+      nlohmann::json changes = nlohmann::json::array();
+      for (const auto& pp : o.proof->pages)
+        for (const auto& r : pp.changes) changes.push_back({{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}});
+      pj["proof_changes"] = changes;
+      if (!o.proof->pages.empty() && !o.proof->pages.front().diff_png.empty()) pj["proof_diff"] = o.proof->pages.front().diff_png;
+    }
+    pages.push_back(pj);
+  }
+  nlohmann::json stories = nlohmann::json::array();
+  for (const StoryReport& s : composed.report.stories) {
+    stories.push_back({{"story", s.story}, {"characters", s.characters}, {"placed_characters", s.placed_characters},
+                       {"lines", s.lines}, {"pages", s.pages}, {"overset", s.overset},
+                       {"overset_characters", s.overset_characters}, {"overset_lines", s.overset_lines},
+                       {"stopped_page", s.stopped_page}, {"stopped_frame", s.stopped_frame},
+                       {"underset_lines", s.underset_lines}, {"jumps", s.jumps}});
+  }
+  nlohmann::json diag_list = nlohmann::json::array();
+  for (const Diagnostic& d : diags.all()) diag_list.push_back(diag_json(d));
+  timing["total_ms"] = ms_since(t_start);
+  nlohmann::json report = {{"edition", a.edition}, {"pages", pages}, {"stories", stories},
+                           {"diagnostics", diag_list}, {"timing", timing}};
+  Diagnostics io;
+  if (!write_file_atomic((fs::path(a.out) / "report.json").string(), report.dump(1) + "\n", io)) diags.append(io);
+
+  // 8. Summary on stderr and the exit code (README "Exit codes").
+  std::size_t written = 0;
+  for (const auto& o : outcomes) written += o.written;
+  int rc = kExitOk;
+  const bool io_failed = std::any_of(diags.all().begin(), diags.all().end(), [](const Diagnostic& d) {
+    return d.severity == Severity::Error && (d.code.rfind("io.", 0) == 0 || d.code.rfind("pdf.", 0) == 0 ||
+                                             d.code == "compose.text-lost");
+  });
+  if (io_failed) rc = kExitInternal;
+  else if (input_errors || !failed_pages.empty() || (overset && !a.allow_overset)) rc = kExitInput;
+  else if (a.strict && preflight_findings > 0) rc = kExitPreflight;
+  else if (preflight_errors > 0) rc = kExitInput;
+  for (const auto& d : diags.all()) std::cerr << d.format() << '\n';
+  if (!a.quiet)
+    std::cerr << "paiban: " << written << "/" << n << " pages written to " << a.out << ", " << preflight_findings
+              << " preflight findings, " << diags.count(Severity::Error) << " errors, "
+              << diags.count(Severity::Warning) << " warnings (" << static_cast<long>(ms_since(t_start)) << " ms)\n";
+  return rc;
+}
+
+}  // namespace
+
+void register_build(CLI::App& app) {
+  auto* cmd = app.add_subcommand("build", "Build an edition: one PDF plate per page, report.json, proofs");
+  auto a = std::make_shared<BuildArgs>();
+  cmd->add_option("edition", a->edition, "The edition descriptor (edition.toml)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("-o,--output", a->out, "Output directory (A1.pdf, A2.pdf…, report.json)")->required();
+  cmd->add_option("-j,--jobs", a->jobs, "Pages written in parallel (default: all cores)");
+  cmd->add_flag("--allow-overset", a->allow_overset, "Exit 0 even when a story does not fit its frames");
+  cmd->add_flag("--strict", a->strict, "Any preflight finding is an error (exit 3)");
+  cmd->add_flag("--no-preflight", a->no_preflight, "Skip preflight of the written plates");
+  cmd->add_flag("--proofs", a->proofs, "Write a PNG proof per page into OUTDIR/proofs");
+  cmd->add_option("--proof-dpi", a->proof_dpi, "Proof resolution (default 100)");
+  cmd->add_option("--diff-against", a->diff_against, "Previous proofs directory: highlight changed regions");
+  cmd->add_flag("-q,--quiet", a->quiet, "No progress or summary on stderr");
+  cmd->callback([a] { set_exit_code(run_build(*a)); });
+}
+
+}  // namespace paiban::cli
