@@ -373,7 +373,91 @@ TEST(DescriptorSamples, BroadsheetDemoIsClean) {
   EXPECT_EQ(e.meta.issue_number, 7671);
 }
 
+// The colophon may also be written as [[edition.colophon]] tables; order is kept.
+TEST(DescriptorEdition, ColophonTablesAndDate) {
+  TempEdition t;
+  Edition e = load_ok(t.write(std::string(kOneStory) + R"(
+[edition]
+paper = "测试报"
+date = 2024-06-14
+issue_number = 7671
+serial = "CN14-0009"
+postal_code = "21-1016"
+hotline = "4159087"
+frequency = "周刊"
+slogan = "科技改变世界"
+subtitle = "立媒 科经"
+
+[[edition.colophon]]
+label = "主管"
+value = "甲"
+
+[[edition.colophon]]
+label = "主办"
+value = "乙"
+
+[[pages]]
+template = "test-a4"
+frames = [{ story = "one", col = 1, line = 1 }]
+)"));
+  EXPECT_EQ(e.meta.paper, "测试报");
+  EXPECT_EQ(e.meta.year * 10000 + e.meta.month * 100 + e.meta.day, 20240614);
+  EXPECT_EQ(e.meta.issue_number, 7671);
+  EXPECT_EQ(e.meta.postal_code, "21-1016");
+  ASSERT_EQ(e.meta.colophon.size(), 2u);
+  EXPECT_EQ(e.meta.colophon[0], (std::pair<std::string, std::string>{"主管", "甲"}));
+  EXPECT_EQ(e.meta.colophon[1], (std::pair<std::string, std::string>{"主办", "乙"}));
+}
+
+// Story ids and page labels are unique; a date must exist.
+TEST(DescriptorEdition, DuplicatesAndImpossibleDate) {
+  TempEdition t;
+  Diagnostics d;
+  EXPECT_FALSE(load_edition(t.write(std::string(kOneStory) + R"(
+[edition]
+date = "2023-02-29"
+
+[[stories]]
+id = "one"
+article = "articles/b.md"
+
+[[pages]]
+label = "A1"
+template = "test-a4"
+frames = [{ story = "one", col = 1, line = 1 }]
+
+[[pages]]
+label = "A1"
+template = "test-a4"
+)"),
+                            d)
+                   .has_value());
+  EXPECT_EQ(d.count_code("descriptor.duplicate"), 2u) << dump_diags(d);
+  EXPECT_EQ(d.count_code("descriptor.bad-value"), 1u) << dump_diags(d);
+}
+
 // --- warnings that do not stop the load -------------------------------------------------------
+
+// A style colour above the output's ink limit is a warning (prepress checklist, total coverage).
+TEST(DescriptorWarnings, InkLimit) {
+  TempEdition t;
+  Diagnostics d;
+  load_ok(t.write(std::string(kOneStory) + R"(
+[output]
+ink_limit = 240
+
+[styles.rich-black]
+based_on = "body"
+colour = [60, 60, 60, 100]
+
+[[pages]]
+template = "test-a4"
+frames = [{ story = "one", col = 1, line = 1 }]
+)"),
+          &d);
+  ASSERT_EQ(d.count_code("descriptor.ink-limit"), 1u) << dump_diags(d);
+  EXPECT_NE(d.all()[0].message.find("280%"), std::string::npos) << d.all()[0].format();
+}
 
 // An image over a frame that does not wrap prints over the text: a warning, not an error.
 TEST(DescriptorWarnings, NonWrappingObjectOverFrame) {
@@ -464,7 +548,7 @@ const BadCase kBadCases[] = {
     // col 3 + span 3 on a 4-column grid
     {"bad-outside-grid.toml", "descriptor.outside-grid", "bad-outside-grid.toml", 13, 3, "at most 2"},
     // line 60 of a 54-line grid
-    {"bad-zero-lines.toml", "descriptor.outside-grid", "bad-zero-lines.toml", 9, 37, "1‥54"},
+    {"bad-line-outside-grid.toml", "descriptor.outside-grid", "bad-line-outside-grid.toml", 9, 37, "1‥54"},
     // [edition] in an included file
     {"bad-edition-in-include.toml", "descriptor.unknown-key", "included-with-edition.toml", 4, 1, "only the edition file"},
     // styles a and b based on each other

@@ -128,6 +128,18 @@ std::vector<LineKey> keys(const Flowed& f) {
   return out;
 }
 
+// Compose's tail preparer: the rest of a paragraph, no first-line indent.
+void add_tail_preparer(FlowInput& in) {
+  std::vector<PreparedParagraph> paras;
+  for (const auto& p : in.paragraphs) paras.push_back(p.prepared);
+  in.prepare_tail = [paras](std::size_t p, std::uint32_t from) {
+    Diagnostics d;
+    ParagraphStyle st = paras[p].style();
+    st.first_indent = 0;
+    return prepare_paragraph(fonts(), std::u32string_view(paras[p].text()).substr(from), st, d);
+  };
+}
+
 FlowInput mixed_story() {
   FlowInput in;
   in.paragraphs.push_back(body(han(95, 0)));
@@ -136,6 +148,7 @@ FlowInput mixed_story() {
   in.paragraphs.push_back(body(han(57, 5) + U"。"));
   in.paragraphs.push_back(body(han(33, 7) + U"、" + han(20, 2) + U"。"));
   in.paragraphs.push_back(body(han(130, 1)));
+  add_tail_preparer(in);
   return in;
 }
 
@@ -158,10 +171,12 @@ TEST(Flow, BaselinesOnGridAndAlignedAcrossColumns) {
   for (const auto& l : f.columns[1].lines) yb.push_back(l.origin.y);
   ASSERT_FALSE(yb.empty());
   // The slot k of both columns is the same baseline.
-  for (const auto& l : f.columns[1].lines)
-    if (!l.subhead) EXPECT_EQ(l.origin.y, kGridTop + (2 + l.slot) * kPitch + kAscent);
-  for (const auto& l : f.columns[0].lines)
-    if (!l.subhead) EXPECT_EQ(l.origin.y, kGridTop + (2 + l.slot) * kPitch + kAscent);
+  for (const auto& c : f.columns)
+    for (const auto& l : c.lines) {
+      if (!l.subhead) {
+        EXPECT_EQ(l.origin.y, kGridTop + (2 + l.slot) * kPitch + kAscent);
+      }
+    }
   // A column starting off the grid starts on the next grid line.
   FrameGeometry off = column(0, 2, 12);
   off.area.y += kPitch / 3;
@@ -174,8 +189,8 @@ TEST(Flow, BaselinesOnGridAndAlignedAcrossColumns) {
 // half-height columns of the same measure; text is conserved in both.
 TEST(Flow, SameLinesInOneTallFrameAndTwoHalves) {
   FlowInput in = mixed_story();
-  Flowed tall = flow_all(in, {column(0, 0, 40)});
-  Flowed halves = flow_all(in, {column(0, 0, 20), column(20 * kEm, 30, 20)});
+  Flowed tall = flow_all(in, {column(0, 0, 60)});
+  Flowed halves = flow_all(in, {column(0, 0, 30), column(20 * kEm, 40, 30)});
   EXPECT_TRUE(tall.token.finished(in));
   EXPECT_TRUE(halves.token.finished(in));
   EXPECT_EQ(keys(tall), keys(halves));
@@ -353,12 +368,15 @@ TEST(Flow, WrapAroundBoxKeepsGlyphsOutOfTheObstacle) {
     }
   }
   EXPECT_GE(shortened, 4);
-  for (int s : {13, 14, 15, 16}) EXPECT_EQ(std::count(used.begin(), used.end(), s), 0) << "slot " << s;
+  EXPECT_EQ(std::count(used.begin(), used.end(), 13), 1) << "slot 13 clears the grown obstacle";
+  for (int s : {14, 15, 16}) EXPECT_EQ(std::count(used.begin(), used.end(), s), 0) << "slot " << s;
   EXPECT_EQ(placed_plus_rest(in, f), story_text(in));
 }
 
 // A paragraph that continues in a narrower column is re-broken there; the lines already placed
-// stay exactly as they were, and no character is lost or repeated.
+// stay exactly as they were, and no character is lost or repeated. (95 Han at 13 then 9 em:
+// total fit would move a placed break to avoid a one-character last line, so the tail is
+// re-prepared.)
 TEST(Flow, RebreakInNarrowerColumnKeepsPlacedLines) {
   FlowInput in = mixed_story();
   Diagnostics d;
@@ -369,8 +387,11 @@ TEST(Flow, RebreakInNarrowerColumnKeepsPlacedLines) {
   a.fragment.dump(sa);
   alone.fragment.dump(salone);
   EXPECT_EQ(sa.str(), salone.str());
-  for (const auto& l : b.fragment.lines)
-    if (!l.subhead) EXPECT_EQ(l.line_data.width, 9 * kEm);
+  for (const auto& l : b.fragment.lines) {
+    if (!l.subhead) {
+      EXPECT_EQ(l.line_data.width, 9 * kEm);
+    }
+  }
   Flowed f{{a.fragment, b.fragment}, b.token};
   EXPECT_EQ(placed_plus_rest(in, f), story_text(in));
   // With continuation widths given, the first column already breaks for the second one.
@@ -436,4 +457,36 @@ TEST(Flow, ReservedSlotsStayEmpty) {
   ASSERT_EQ(slots.size(), 10u);
   EXPECT_TRUE(slots[0].reserved);
   EXPECT_TRUE(slots[8].reserved && slots[9].reserved);
+}
+
+// Without a tail preparer a re-break that would move a placed line is reported, and the old
+// lines are kept: nothing is lost.
+TEST(Flow, RebreakConflictWithoutTailPreparerIsReported) {
+  FlowInput in = mixed_story();
+  in.prepare_tail = nullptr;
+  Diagnostics d;
+  FlowResult a = flow(in, column(0, 0, 6, 13), BreakToken{}, d);
+  FlowResult b = flow(in, column(20 * kEm, 0, 30, 9), a.token, d);
+  EXPECT_EQ(d.count_code("flow.rebreak-moved-break"), 1u);
+  Flowed f{{a.fragment, b.fragment}, b.token};
+  EXPECT_EQ(placed_plus_rest(in, f), story_text(in));
+}
+
+// 背题 beside an obstacle: a subhead whose first body lines would only resume below a picture
+// goes below the picture with them.
+TEST(Flow, SubheadIsNotSeparatedFromItsTextByAnObstacle) {
+  FlowInput in;
+  in.paragraphs.push_back(body(han(38)));  // 4 lines: slots 0–3
+  in.paragraphs.push_back(subhead(U"小标题"));
+  in.paragraphs.push_back(body(han(60, 3)));
+  FrameGeometry col = column(0, 0, 30);
+  col.obstacles = {Rect{0, kGridTop + 7 * kPitch, 10 * kEm, 4 * kPitch}};  // blocks slots 7–10
+  Flowed f = flow_all(in, {col});
+  const auto& L = f.columns[0].lines;
+  auto it = std::find_if(L.begin(), L.end(), [](const PlacedLine& l) { return l.subhead; });
+  ASSERT_NE(it, L.end());
+  EXPECT_EQ(it->slot, 11) << "slots 4–5 would leave the subhead one line before the picture";
+  ASSERT_NE(std::next(it), L.end());
+  EXPECT_EQ(std::next(it)->slot, 13);
+  EXPECT_EQ(placed_plus_rest(in, f), story_text(in));
 }

@@ -83,10 +83,7 @@ bool join_needs_space(char32_t prev, char32_t next) {
   if (nc == U_END_PUNCTUATION || nc == U_FINAL_PUNCTUATION) return false;
   if (next == U',' || next == U'.' || next == U';' || next == U':' || next == U'!' || next == U'?' || next == U'%')
     return false;
-  if (u_charType(static_cast<UChar32>(prev)) == U_NON_SPACING_MARK ||
-      u_charType(static_cast<UChar32>(next)) == U_NON_SPACING_MARK)
-    return false;
-  return true;
+  return pc != U_NON_SPACING_MARK && nc != U_NON_SPACING_MARK;
 }
 
 class Parser {
@@ -101,8 +98,7 @@ class Parser {
   std::size_t front_matter(Article& a);
   void body(Article& a, std::size_t first_line);
   SourceLoc loc(const Char& ch) const { return SourceLoc(path_, ch.line, ch.column, ch.byte); }
-  void report(const char* kind, int& count, Severity sev, const std::string& code, SourceLoc at, std::string msg,
-              std::string hint);
+  void report(int& count, Severity sev, const std::string& code, SourceLoc at, std::string msg, std::string hint);
   void summaries();
 
   std::string path_;
@@ -112,7 +108,7 @@ class Parser {
   int invalid_count_ = 0, control_count_ = 0;
 };
 
-void Parser::report(const char*, int& count, Severity sev, const std::string& code, SourceLoc at, std::string msg,
+void Parser::report(int& count, Severity sev, const std::string& code, SourceLoc at, std::string msg,
                     std::string hint) {
   if (++count <= kMaxReportsPerKind) diags_.add({sev, code, std::move(at), std::move(msg), std::move(hint)});
 }
@@ -172,7 +168,7 @@ void Parser::decode(std::string_view bytes) {
       std::snprintf(what, sizeof what, "%s%02X", k ? " " : "", static_cast<unsigned char>(bytes[i + k]));
       shown += what;
     }
-    report("utf8", invalid_count_, Severity::Error, "article.invalid-utf8",
+    report(invalid_count_, Severity::Error, "article.invalid-utf8",
            SourceLoc(path_, line, column, static_cast<std::int64_t>(i)),
            "invalid UTF-8 at byte " + std::to_string(i) + " (" + shown + "); replaced by U+FFFD",
            "article files must be UTF-8; convert it (e.g. iconv -f GB18030 -t UTF-8)");
@@ -187,7 +183,7 @@ void Parser::decode(std::string_view bytes) {
     if (ch.c == U'\t') {
       kept.push_back({U' ', ch.byte, ch.line, ch.column});
     } else if (ch.c != U'\n' && is_control(ch.c)) {
-      report("control", control_count_, Severity::Warning, "article.control-char", loc(ch),
+      report(control_count_, Severity::Warning, "article.control-char", loc(ch),
              "control character " + hex(ch.c) + " (" + control_name(ch.c) + ") removed",
              "control characters are not text; remove them from the source");
     } else {

@@ -8,7 +8,9 @@
 //  - text conservation: per story, the text of its placed glyphs (PlacedGlyph::text, in order)
 //    plus the overset remainder equals the article's paragraphs concatenated; otherwise an
 //    internal error `compose.text-lost`;
-//  - overset is never silent (`compose.overset`: characters and lines left, story, last frame);
+//  - overset is never silent: `compose.overset`, an error at the article paragraph where the
+//    overset text starts, with the characters and lines left and the last page and frame (the
+//    CLI fails the run unless told to allow overset);
 //  - underset (empty lines after a story's end in its last frame) is counted in the report.
 #pragma once
 

@@ -8,7 +8,15 @@ namespace paiban::compose_detail {
 namespace {
 
 std::string name_of(const char* kind, const Placed& p, std::size_t fallback_index) {
-  return std::string(kind) + ":" + (p.id.empty() ? "#" + std::to_string(fallback_index + 1) : p.id);
+  std::string name = kind;
+  name += ':';
+  if (p.id.empty()) {
+    name += '#';
+    name += std::to_string(fallback_index + 1);
+  } else {
+    name += p.id;
+  }
+  return name;
 }
 
 void report_overset(Context& ctx, const std::string& code, const std::string& what, const StackResult& r,

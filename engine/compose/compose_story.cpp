@@ -52,7 +52,10 @@ struct Story {
 };
 
 std::string frame_name(const ChainFrame& f) {
-  return f.spec->id.empty() ? "#" + std::to_string(f.index + 1) : f.spec->id;
+  if (!f.spec->id.empty()) return f.spec->id;
+  std::string name = "#";
+  name += std::to_string(f.index + 1);
+  return name;
 }
 
 Story prepare_story(Context& ctx, const StorySpec& spec, const Article& article) {
@@ -183,6 +186,12 @@ bool frame_has_lines(const std::vector<ColumnFragment>& cols) {
   return std::any_of(cols.begin(), cols.end(), [](const ColumnFragment& c) { return !c.lines.empty(); });
 }
 
+// Jump lines use the `jump-line` style when the edition defines one, else the page's body style.
+const Style& jump_style(Context& ctx, const PageSpec& page) {
+  if (const Style* s = ctx.edition.style("jump-line")) return *s;
+  return ctx.body_style(page);
+}
+
 // Sets a jump line into the reserved slots of a column (top or bottom).
 void place_jump(Context& ctx, PageCanvas& canvas, const FrameGeometry& col, const std::u32string& text, bool bottom,
                 Align align) {
@@ -191,7 +200,7 @@ void place_jump(Context& ctx, PageCanvas& canvas, const FrameGeometry& col, cons
     if (s.reserved) reserved.push_back(s);
   if (reserved.empty()) return;
   // Reserved slots at the top come first; those at the bottom last.
-  const Style& st = ctx.edition.style("jump") ? *ctx.edition.style("jump") : ctx.body_style(*canvas.spec);
+  const Style& st = jump_style(ctx, *canvas.spec);
   ParagraphStyle ps = ctx.paragraph_style(st);
   ps.first_indent = 0;
   ps.align = align;
@@ -208,7 +217,7 @@ void place_jump(Context& ctx, PageCanvas& canvas, const FrameGeometry& col, cons
 }
 
 int lines_needed(Context& ctx, const PageSpec& page, const std::u32string& text, Sp width) {
-  const Style& st = ctx.edition.style("jump") ? *ctx.edition.style("jump") : ctx.body_style(page);
+  const Style& st = jump_style(ctx, page);
   ParagraphStyle ps = ctx.paragraph_style(st);
   ps.first_indent = 0;
   Diagnostics quiet;  // reported when the line is set
@@ -233,7 +242,7 @@ void compose_story(Context& ctx, std::vector<PageCanvas>& pages, const StorySpec
   if (chain.empty()) {
     sr.overset = !story.all_text.empty();
     sr.overset_characters = story.all_text.size();
-    ctx.diags.warning("compose.overset", spec.loc,
+    ctx.diags.error("compose.overset", spec.loc,
                       "story '" + spec.id + "' has no frame: all " + std::to_string(sr.overset_characters) +
                           " characters are overset",
                       "add a frame with story = \"" + spec.id + "\"");
@@ -253,16 +262,26 @@ void compose_story(Context& ctx, std::vector<PageCanvas>& pages, const StorySpec
     t.from_lines = lines_needed(ctx, *pages[chain[i + 1].page].spec, t.from_text, chain[i + 1].columns.front().area.w);
     jumps.push_back(std::move(t));
   }
-  ChainRun run = flow_chain(story, chain, jumps);
-  // Reservations past the page where the story ended are released and the chain flowed again
-  // (it can only end earlier), so a story that fits its first page wastes no line.
+  // Reserve jump lines only where the story really changes page: flow without reservations,
+  // reserve for the page changes crossed, and repeat until that set is stable (a reservation
+  // only pushes text later, so the set grows and this ends).
+  auto crossed_in = [&](const ChainRun& run) {
+    std::vector<Transition> crossed;
+    for (const Transition& t : jumps) {
+      bool later = false;
+      for (std::size_t f = t.before + 1; f < chain.size() && !later; ++f) later = frame_has_lines(run.fragments[f]);
+      if (later) crossed.push_back(t);
+    }
+    return crossed;
+  };
   std::vector<Transition> crossed;
-  for (const Transition& t : jumps) {
-    bool later = false;
-    for (std::size_t f = t.before + 1; f < chain.size() && !later; ++f) later = frame_has_lines(run.fragments[f]);
-    if (later) crossed.push_back(t);
+  ChainRun run = flow_chain(story, chain, crossed);
+  for (std::size_t round = 0; round <= jumps.size(); ++round) {
+    std::vector<Transition> now = crossed_in(run);
+    if (now.size() == crossed.size()) break;
+    crossed = std::move(now);
+    run = flow_chain(story, chain, crossed);
   }
-  if (crossed.size() != jumps.size()) run = flow_chain(story, chain, crossed);
   ctx.diags.append(run.diags);
 
   // Emit lines; remember the story's glyph runs for the conservation check.
@@ -308,7 +327,7 @@ void compose_story(Context& ctx, std::vector<PageCanvas>& pages, const StorySpec
     const std::size_t p = run.token.paragraph;
     rest = story.texts[p].substr(std::min<std::size_t>(run.token.text_position(), story.texts[p].size()));
     for (std::size_t q = p + 1; q < story.texts.size(); ++q) rest += story.texts[q];
-    ctx.diags.warning("compose.overset", article.paragraphs[p].loc,
+    ctx.diags.error("compose.overset", article.paragraphs[p].loc,
                       "story '" + spec.id + "' is overset: " + std::to_string(rem.characters) + " characters (" +
                           std::to_string(rem.lines) + " lines) do not fit; it stops on page " + sr.stopped_page +
                           " in frame " + sr.stopped_frame + ", paragraph " + std::to_string(p + 1),

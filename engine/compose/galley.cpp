@@ -18,7 +18,8 @@ Galley compose_galley(const Article& article, FontSet& fonts, const GalleyOption
   const Sp measure = options.measure;
   auto new_page = [&] {
     Page p;
-    p.label = "G" + std::to_string(g.pages.size() + 1);
+    p.label = "G";  // (built in two steps: g++ 12's -Wrestrict misfires on "G" + std::string)
+    p.label += std::to_string(g.pages.size() + 1);
     p.trim_width = measure + 2 * options.margin;
     p.trim_height = options.page_height;
     g.pages.push_back(std::move(p));

@@ -49,7 +49,8 @@ struct Placed {
   Wrap wrap;
   SourceLoc loc;      // where the object is declared
   // The grid placement it was given, if any (0-based first column/line and spans), for the
-  // composer's column arithmetic; -1 when placed in absolute units.
+  // composer's column arithmetic; -1 when placed in absolute units. Each axis on its own: an
+  // object may have col/span from the grid and y/h in lengths (then line = -1, lines = 0).
   int col = -1, span = 0, line = -1, lines = 0;
 };
 

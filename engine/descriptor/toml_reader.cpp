@@ -38,7 +38,7 @@ SourceLoc key_loc(const TValue& v, std::string_view key) {
   while (pos != std::string::npos) {
     const bool left_ok = pos == 0 || !bare_key_char(line[pos - 1]);
     const bool right_ok = pos + key.size() >= line.size() || !bare_key_char(line[pos + key.size()]);
-    if (left_ok && right_ok && pos + key.size() <= end + key.size()) {
+    if (left_ok && right_ok) {
       out.column = codepoint_column(line, static_cast<std::uint_least32_t>(pos + 1));
       return out;
     }

@@ -248,6 +248,18 @@ class ColumnFlow {
           break;
         }
       }
+      // 背题 beside an obstacle: the body lines that must follow the subhead have to follow it
+      // directly, not resume after a picture; otherwise the block goes below the obstacle.
+      if (!blocked) {
+        for (std::size_t t = *start + k; t < *start + k + std::max(0, para.keep_lines) && t < slots_.size(); ++t) {
+          const bool past_limit = frame_.limit >= 0 && t >= static_cast<std::size_t>(frame_.limit);
+          if (!slots_[t].usable && !slots_[t].reserved && !past_limit) {
+            blocked = true;
+            blocked_at = t;
+            break;
+          }
+        }
+      }
       if (blocked) {
         u = blocked_at + 1;
         continue;
@@ -440,25 +452,27 @@ BalancedResult flow_columns(const FlowInput& story, const std::vector<FrameGeome
 }
 }  // namespace
 
-BalancedResult flow_balanced(const FlowInput& story, const std::vector<FrameGeometry>& columns, BreakToken token,
-                             Diagnostics& diags) {
-  Diagnostics natural_diags;
-  BalancedResult natural = flow_columns(story, columns, token, natural_diags);
-  if (columns.size() < 2 || !natural.token.finished(story)) {
-    diags.append(natural_diags);
-    return natural;
+namespace {
+
+int spread(const BalancedResult& r) {
+  int lo = 0, hi = 0;
+  for (std::size_t c = 0; c < r.columns.size(); ++c) {
+    lo = c == 0 ? r.columns[c].depth : std::min(lo, r.columns[c].depth);
+    hi = std::max(hi, r.columns[c].depth);
   }
-  // Capacities in increasing order: the first k columns end by slot h, the others by h − 1.
-  // The first capacity that holds the rest of the story gives depths within one line of each
-  // other (a smaller capacity did not fit, so the last column is at most a line short).
-  int total = 0, most_slots = 0;
-  for (std::size_t c = 0; c < columns.size(); ++c) {
-    total += natural.columns[c].depth;
-    most_slots = std::max(most_slots, static_cast<int>(column_slots(columns[c]).size()));
-  }
+  return hi - lo;
+}
+
+// Capacities in increasing order: the first k columns end by slot h, the others by h − 1. The
+// first capacity that holds the rest of the story gives depths within one line of each other
+// (a smaller capacity did not fit, so the last column is at most a line short) unless a keep
+// rule (widow, orphan, subhead) moved lines.
+std::optional<BalancedResult> balance_search(const FlowInput& story, const std::vector<FrameGeometry>& columns,
+                                             const BreakToken& token, int total_depth, Diagnostics& diags) {
+  int most_slots = 0;
+  for (const FrameGeometry& c : columns) most_slots = std::max(most_slots, static_cast<int>(column_slots(c).size()));
   const int cols = static_cast<int>(columns.size());
-  const int h_start = std::max(1, total / cols - 1);
-  for (int h = h_start; h <= most_slots; ++h) {
+  for (int h = std::max(1, total_depth / cols - 1); h <= most_slots; ++h) {
     for (int k = 1; k <= cols; ++k) {
       std::vector<FrameGeometry> limited = columns;
       for (int c = 0; c < cols; ++c) {
@@ -474,8 +488,45 @@ BalancedResult flow_balanced(const FlowInput& story, const std::vector<FrameGeom
       }
     }
   }
-  diags.append(natural_diags);
-  return natural;
+  return std::nullopt;
+}
+
+}  // namespace
+
+BalancedResult flow_balanced(const FlowInput& story, const std::vector<FrameGeometry>& columns, BreakToken token,
+                             Diagnostics& diags) {
+  Diagnostics natural_diags;
+  BalancedResult natural = flow_columns(story, columns, token, natural_diags);
+  if (columns.size() < 2 || !natural.token.finished(story)) {
+    diags.append(natural_diags);
+    return natural;
+  }
+  int total = 0;
+  for (const ColumnFragment& c : natural.columns) total += c.depth;
+  Diagnostics best_diags;
+  std::optional<BalancedResult> best = balance_search(story, columns, token, total, best_diags);
+  // Short paragraphs can make widow and orphan control and even column bottoms exclusive (a
+  // three-line paragraph cannot be split without one). Newspapers keep column bottoms aligned
+  // (rule book §7), so balancing wins there, and the choice is reported.
+  if (best && spread(*best) > 1 && story.widow_orphan) {
+    FlowInput relaxed = story;
+    relaxed.widow_orphan = false;
+    Diagnostics relaxed_diags;
+    std::optional<BalancedResult> alt = balance_search(relaxed, columns, token, total, relaxed_diags);
+    if (alt && spread(*alt) < spread(*best)) {
+      best = std::move(alt);
+      best_diags = std::move(relaxed_diags);
+      best_diags.note("flow.balance-over-widow", {},
+                      "balanced columns could only be reached by leaving a widow or orphan line",
+                      "edit a paragraph a line longer or shorter to avoid it");
+    }
+  }
+  if (!best) {
+    diags.append(natural_diags);
+    return natural;
+  }
+  diags.append(best_diags);
+  return std::move(*best);
 }
 
 Remainder remainder(const FlowInput& story, const FrameGeometry& frame, const BreakToken& token) {

@@ -3,7 +3,7 @@
 //
 //   BreakToken t;                                   // story start
 //   for (const FrameGeometry& column : chain) {
-//     FlowResult r = flow(story, column, t);        // r.fragment: placed lines of this column
+//     FlowResult r = flow(story, column, t, diags); // r.fragment: placed lines of this column
 //     t = r.token;                                   // where the next column resumes
 //   }
 //   if (!t.finished(story)) … overset
@@ -13,7 +13,8 @@
 //    whole number of slots, block height (k−1)·pitch + em, its content centred in the block.
 //  - §7 孤行: no paragraph's last line alone at a column top, no first line alone at a column
 //    bottom, where avoidable; the remedy is moving a line across (the column ends one line short).
-//  - §7 背题: a subhead never ends a column; it keeps ≥ keep_lines body lines after it.
+//  - §7 背题: a subhead never ends a column; it keeps ≥ keep_lines body lines directly after it
+//    in its column (not resumed below an obstacle), else it moves on.
 //  - Wrap: a slot whose em band meets an obstacle is shortened on the obstacle's side, or skipped
 //    when the remainder is narrower than min_width. Line widths therefore depend on where a
 //    paragraph lands: paragraphs are prepared once (compose) and broken per placement here.
@@ -148,7 +149,9 @@ struct BalancedResult {
 };
 // Flows the columns of one frame in order. When the story ends in them, the columns are balanced:
 // the smallest depths (first columns h, later ones h−1) that still hold the rest of the story,
-// so the columns end at equal depth ±1 line. Otherwise identical to calling flow() per column.
+// so the columns end at equal depth ±1 line. Where widow/orphan control makes that impossible
+// (short paragraphs), balance wins and a note flow.balance-over-widow says so. When the story
+// does not end in these columns this is identical to calling flow() per column.
 BalancedResult flow_balanced(const FlowInput& story, const std::vector<FrameGeometry>& columns, BreakToken token,
                              Diagnostics& diags);
 

@@ -12,6 +12,7 @@
 #include "engine/linebreak/linebreak.h"
 
 namespace paiban {
+using namespace lb;
 namespace {
 
 // Tuning constants (rule book §9 unless said otherwise).

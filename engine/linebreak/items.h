@@ -14,6 +14,7 @@
 #include "engine/linebreak/linebreak.h"
 
 namespace paiban {
+namespace lb {  // internal names kept out of paiban:: (other stages have their own Slot, Gap…)
 
 // Shrink priorities (rule book §4.2; lower shrinks first).
 enum ShrinkPriority : std::uint8_t {
@@ -101,7 +102,14 @@ struct Gap {  // between atom k−1 and atom k (k ≥ 1); gap 0 holds leading sp
   }
 };
 
+}  // namespace lb
+
 struct PreparedParagraphData {
+  using Atom = lb::Atom;
+  using Gap = lb::Gap;
+  using Glue = lb::Glue;
+  using Sums = lb::Sums;
+
   std::u32string text;
   ParagraphStyle style;
   SourceLoc where;

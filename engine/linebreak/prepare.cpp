@@ -12,6 +12,7 @@
 #include "engine/linebreak/linebreak.h"
 
 namespace paiban {
+using namespace lb;
 namespace {
 
 using C = CharClass;

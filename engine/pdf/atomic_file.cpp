@@ -48,7 +48,10 @@ std::string write_file_atomically(const std::string& path, std::string_view byte
   if (target.filename().empty()) return "invalid output path (no file name)";
 
   // The temporary file lives next to the target: rename(2) is atomic only within one file system.
-  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  std::string base = ".";
+  base += target.filename().string();
+  base += ".tmp-XXXXXX";
+  std::string tmpl = (dir / base).string();
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
   const int fd = ::mkstemp(name.data());

@@ -10,10 +10,10 @@ namespace paiban::pdf {
 std::string fixed3(std::int64_t v) {
   std::string s;
   if (v < 0) {
-    s = "-";
+    s.push_back('-');
     v = -v;
   }
-  s += std::to_string(v / 1000);
+  s.append(std::to_string(v / 1000));
   int frac = static_cast<int>(v % 1000);
   if (frac != 0) {
     char buf[5];
@@ -89,7 +89,9 @@ class PageWriter {
   // C, M and Y of the black do not knock out what lies beneath); everything else knocks out.
   void set_overprint(bool on) {
     if (on == overprint_) return;
-    out_ += "/" + res_.overprint_state(on) + " gs\n";
+    out_ += '/';
+    out_ += res_.overprint_state(on);
+    out_ += " gs\n";
     overprint_ = on;
   }
 
@@ -154,6 +156,7 @@ class PageWriter {
     // Each adjustment is computed against the pen as a reader will compute it from the printed
     // numbers, so rounding never accumulates along the line.
     const std::int64_t size = run.size;
+    constexpr std::int64_t kTolerance = 64 * 1000000;
     std::int64_t pen = 0;
     std::string arr;
     bool last_hex = false;
@@ -180,7 +183,9 @@ class PageWriter {
         out_ += "/Span<</ActualText " + utf16_hex(g.text) + ">>BDC\n";
       }
       const std::int64_t delta = static_cast<std::int64_t>(g.x) * 1000000 - pen;
-      const std::int64_t n = div_round(-delta, size);
+      // Differences below 1/1000 pt (64 sp) are width rounding (/W is in 1/1000 em, shaping in
+      // sp): left alone, since the pen is re-checked against the absolute target every glyph.
+      const std::int64_t n = (delta > -kTolerance && delta < kTolerance) ? 0 : div_round(-delta, size);
       if (n != 0) {
         arr += fixed3(n);
         pen += -n * size;

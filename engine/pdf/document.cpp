@@ -60,10 +60,6 @@ HPDF_Dict Document::dct_stream() {
   return d;
 }
 
-void Document::make_indirect(void* obj) {
-  if (obj) HPDF_Xref_Add(hi::xref(doc_), obj);
-}
-
 void Document::write(HPDF_Dict stream, std::string_view bytes) {
   if (!stream) return;
   HPDF_Stream s = hi::stream_data(stream);

@@ -33,8 +33,6 @@ class Document {
   // An indirect stream whose data is already a JPEG (/DCTDecode, passed through).
   HPDF_Dict dct_stream();
   void write(HPDF_Dict stream, std::string_view bytes);
-  // Registers a direct object (e.g. an array shared by several pages) as an indirect object.
-  void make_indirect(void* obj);
   HPDF_Array array();
   HPDF_Array reals(std::initializer_list<double> values);
   HPDF_Array numbers(std::initializer_list<std::int32_t> values);

@@ -7,6 +7,8 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 
+#include <string>
+
 namespace paiban::pdf::hpdf_internal {
 
 HPDF_MMgr mmgr(HPDF_Doc doc) { return doc->mmgr; }
@@ -24,5 +26,26 @@ HPDF_Stream page_content_stream(HPDF_Page page) {
 HPDF_Stream stream_data(HPDF_Dict stream_dict) { return stream_dict->stream; }
 
 void set_stream_filter(HPDF_Dict stream_dict, HPDF_UINT filter) { stream_dict->filter = filter; }
+
+namespace {
+extern "C" HPDF_STATUS write_raw_body(HPDF_Dict dict, HPDF_Stream stream) {
+  const auto* body = static_cast<const std::string*>(dict->attr);
+  return HPDF_Stream_Write(stream, reinterpret_cast<const HPDF_BYTE*>(body->data()),
+                           static_cast<HPDF_UINT>(body->size()));
+}
+extern "C" void free_raw_body(HPDF_Dict dict) {
+  delete static_cast<std::string*>(dict->attr);
+  dict->attr = nullptr;
+}
+}  // namespace
+
+HPDF_Dict raw_dict(HPDF_MMgr mmgr, std::string body) {
+  HPDF_Dict d = HPDF_Dict_New(mmgr);
+  if (!d) return nullptr;
+  d->attr = new std::string(std::move(body));
+  d->write_fn = write_raw_body;  // called between the (absent) entries and ">>"
+  d->free_fn = free_raw_body;    // called by HPDF_Dict_Free
+  return d;
+}
 
 }  // namespace paiban::pdf::hpdf_internal

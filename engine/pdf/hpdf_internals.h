@@ -13,6 +13,8 @@
 
 #include <hpdf.h>
 
+#include <string>
+
 namespace paiban::pdf::hpdf_internal {
 
 HPDF_MMgr mmgr(HPDF_Doc doc);
@@ -29,5 +31,11 @@ HPDF_Stream page_content_stream(HPDF_Page page);
 HPDF_Stream stream_data(HPDF_Dict stream_dict);
 // HPDF_STREAM_FILTER_* flags applied when the stream is written (libharu adds /Filter itself).
 void set_stream_filter(HPDF_Dict stream_dict, HPDF_UINT filter);
+
+// A direct dictionary written as "<<" + body + ">>" with `body` verbatim (through the dict's
+// write callback). libharu's name writer does not escape spaces, so a Separation named
+// "PANTONE 185 C" cannot be built from HPDF_Name objects; a page's /ColorSpace resources are
+// therefore written as text with names escaped by us (PDF 32000-1 §7.3.5).
+HPDF_Dict raw_dict(HPDF_MMgr mmgr, std::string body);
 
 }  // namespace paiban::pdf::hpdf_internal

@@ -3,6 +3,7 @@
 //   PDF/X) → serialise → content-hash /ID → atomic write.
 #include "engine/pdf/pdf.h"
 
+#include <algorithm>
 #include <ctime>
 #include <sstream>
 
@@ -27,6 +28,22 @@ constexpr Sp kMaxPageSide = 14400 * kSpPerPt;
 // Stand-in bytes for the trailer /ID: replaced by a hash of the finished file (same length, so
 // the xref offsets stay valid; the trailer comes after every object).
 constexpr std::string_view kIdPlaceholder = "paiban:id-to-fix";  // 16 bytes
+
+// A PDF name token: bytes outside ! … ~, delimiters and '#' as #xx (PDF 32000-1 §7.3.5).
+std::string pdf_name(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out = "/";
+  for (unsigned char c : s) {
+    if (c < 0x21 || c > 0x7E || std::string_view("()<>[]{}/%#").find(static_cast<char>(c)) != std::string_view::npos) {
+      out += '#';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
 
 std::string hex_upper(std::string_view bytes) {
   static const char* hex = "0123456789ABCDEF";
@@ -133,22 +150,17 @@ class Writer : public ContentResources {
   std::string separation(const Cmyk& spot) override {
     auto it = spots_.find(spot.spot);
     if (it == spots_.end()) {
-      const std::string name = "CS" + std::to_string(spots_.size() + 1);
-      // [/Separation /Name /DeviceCMYK tint→CMYK], a type 2 (exponential, N 1 = linear)
+      const std::string name = std::string("CS") + std::to_string(spots_.size() + 1);
+      if (spot.spot.size() > 127)
+        diags_.error("pdf.bad-item", SourceLoc::on_page(page_label_),
+                     "spot colour name '" + spot.spot + "' is longer than 127 bytes (PDF name limit)");
+      // [/Separation /Name /DeviceCMYK tint→CMYK]: a type 2 (exponential, N 1 = linear)
       // function from paper white to the alternate's full-tint CMYK (PDF 32000-1 §8.6.6.4).
-      HPDF_Array cs = doc_->array();
-      doc_->push_name(cs, "Separation");
-      doc_->push_name(cs, spot.spot.c_str());
-      doc_->push_name(cs, "DeviceCMYK");
-      HPDF_Dict fn = doc_->dict();
-      doc_->add_int(fn, "FunctionType", 2);
-      doc_->add(fn, "Domain", doc_->numbers({0, 1}));
-      doc_->add(fn, "C0", doc_->numbers({0, 0, 0, 0}));
-      doc_->add(fn, "C1", doc_->reals({spot.c / 1000.0, spot.m / 1000.0, spot.y / 1000.0, spot.k / 1000.0}));
-      doc_->add_int(fn, "N", 1);
-      doc_->push(cs, fn);
-      doc_->make_indirect(cs);  // one object shared by every page that uses the colour
-      it = spots_.emplace(spot.spot, Spot{name, cs, spot}).first;
+      auto ink = [](int permille) { return fixed3(std::clamp(permille, 0, 1000)); };
+      std::string cs = "[/Separation " + pdf_name(spot.spot) +
+                       " /DeviceCMYK << /FunctionType 2 /Domain [0 1] /C0 [0 0 0 0] /C1 [" + ink(spot.c) + " " +
+                       ink(spot.m) + " " + ink(spot.y) + " " + ink(spot.k) + "] /N 1 >>]";
+      it = spots_.emplace(spot.spot, Spot{name, std::move(cs), spot}).first;
     } else if (it->second.colour.c != spot.c || it->second.colour.m != spot.m || it->second.colour.y != spot.y ||
                it->second.colour.k != spot.k) {
       if (warned_spots_.insert(spot.spot).second)
@@ -169,7 +181,7 @@ class Writer : public ContentResources {
       auto img = load_image(item.path, conv, diags_, SourceLoc::on_page(page_label_));
       Image entry;
       if (img) {
-        entry.content.resource = "Im" + std::to_string(images_.size() + 1);
+        entry.content.resource = std::string("Im") + std::to_string(images_.size() + 1);
         entry.object = embed_image(*doc_, *img);
         entry.width = img->width;
         entry.height = img->height;
@@ -185,7 +197,7 @@ class Writer : public ContentResources {
  private:
   struct Spot {
     std::string name;
-    HPDF_Array array;
+    std::string array;  // the colour space, as PDF text
     Cmyk colour;
   };
   struct Image {
@@ -257,7 +269,7 @@ class Writer : public ContentResources {
         FaceUse& use = it->second;
         if (fresh) {
           use.face = run->face;
-          use.resource = "F" + std::to_string(faces_by_order_.size() + 1);
+          use.resource = std::string("F") + std::to_string(faces_by_order_.size() + 1);
           faces_by_order_.push_back(&use);
         }
         for (const auto& g : run->glyphs) {
@@ -311,11 +323,13 @@ class Writer : public ContentResources {
     });
     add_group("ExtGState", page_use_.ext_gstates,
               [&](const std::string& n) -> void* { return n == "GSop" ? gs_overprint_ : gs_knockout_; });
-    add_group("ColorSpace", page_use_.color_spaces, [&](const std::string& n) -> void* {
-      for (auto& [name, s] : spots_)
-        if (s.name == n) return s.array;
-      return nullptr;
-    });
+    if (!page_use_.color_spaces.empty()) {
+      std::string body = "\n";
+      for (const auto& n : page_use_.color_spaces)
+        for (const auto& [spot_name, s] : spots_)
+          if (s.name == n) body += "/" + n + " " + s.array + "\n";
+      doc_->add(resources, "ColorSpace", hpdf_internal::raw_dict(hpdf_internal::mmgr(doc_->get()), body));
+    }
     add_group("XObject", page_use_.xobjects, [&](const std::string& n) -> void* {
       for (auto& [path, im] : images_)
         if (im.content.resource == n) return im.object;
@@ -360,13 +374,13 @@ class Writer : public ContentResources {
   }
 
   static bool fix_id(std::string& bytes) {
-    const std::string ph = "<" + hex_upper(kIdPlaceholder) + ">";
+    const std::string ph = std::string("<") + hex_upper(kIdPlaceholder) + ">";
     const std::size_t first = bytes.rfind(ph);
     if (first == std::string::npos) return false;
     const std::size_t second = bytes.rfind(ph, first - 1);
     if (second == std::string::npos) return false;
     const auto digest = sha256(bytes);
-    const std::string id = "<" + hex_upper(std::string_view(reinterpret_cast<const char*>(digest.data()), 16)) + ">";
+    const std::string id = std::string("<") + hex_upper(std::string_view(reinterpret_cast<const char*>(digest.data()), 16)) + ">";
     bytes.replace(first, ph.size(), id);
     bytes.replace(second, ph.size(), id);
     return true;

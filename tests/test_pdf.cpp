@@ -1,0 +1,805 @@
+// pdf/: plates written with libharu and our own CID fonts, read back with independent tools
+// (qpdf, poppler's pdffonts/pdftotext/pdftoppm/pdfinfo, Ghostscript). Pages are built directly
+// from text shaped with the real font roles, as the composer would place it.
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "engine/pdf/cff.h"
+#include "engine/pdf/font_subset.h"
+#include "test_pdf_helpers.h"
+
+using namespace paiban;
+using namespace paiban::pdftest;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string diag_text(const Diagnostics& d) {
+  std::ostringstream s;
+  d.dump(s);
+  return s.str();
+}
+
+struct FontRow {
+  std::string name, type, encoding, emb, sub, uni;
+};
+
+// pdffonts' table, cut at the column boundaries its dashed header line gives.
+std::vector<FontRow> pdffonts(const std::string& pdf) {
+  auto r = test::run("pdffonts " + sh(pdf));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  std::istringstream in(r.out);
+  std::string line, dashes;
+  std::getline(in, line);
+  std::getline(in, dashes);
+  std::vector<std::pair<std::size_t, std::size_t>> cols;
+  for (std::size_t i = 0; i < dashes.size();) {
+    const std::size_t j = dashes.find(' ', i);
+    const std::size_t end = j == std::string::npos ? dashes.size() : j;
+    cols.emplace_back(i, end - i);
+    i = end + 1;
+  }
+  std::vector<FontRow> rows;
+  auto cut = [](const std::string& l, std::pair<std::size_t, std::size_t> c) {
+    std::string s = c.first < l.size() ? l.substr(c.first, c.second) : "";
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    return s;
+  };
+  while (std::getline(in, line))
+    if (cols.size() >= 6)
+      rows.push_back({cut(line, cols[0]), cut(line, cols[1]), cut(line, cols[2]), cut(line, cols[3]), cut(line, cols[4]),
+                      cut(line, cols[5])});
+  return rows;
+}
+
+// Checklist P01 and F01–F03 on a written plate: qpdf finds nothing, every font is an embedded,
+// subset (ABCDEF+), Identity-H CID font with a ToUnicode map, and poppler renders silently.
+std::vector<FontRow> check_plate(const std::string& pdf, bool has_text = true) {
+  auto q = test::run("qpdf --check " + sh(pdf));
+  EXPECT_EQ(q.exit_code, 0) << q.out << q.err;
+  EXPECT_NE(q.out.find("No syntax or stream encoding errors found"), std::string::npos) << q.out;
+  EXPECT_EQ(q.out.find("WARNING"), std::string::npos) << q.out;
+  EXPECT_EQ(q.err, "");
+  const auto rows = pdffonts(pdf);
+  EXPECT_EQ(rows.empty(), !has_text);
+  for (const auto& f : rows) {
+    EXPECT_TRUE(std::regex_match(f.name, std::regex("[A-Z]{6}\\+[A-Za-z0-9-]+"))) << f.name;
+    EXPECT_TRUE(f.type == "CID Type 0C" || f.type == "CID TrueType") << f.type;
+    EXPECT_EQ(f.encoding, "Identity-H");
+    EXPECT_EQ(f.emb, "yes");
+    EXPECT_EQ(f.sub, "yes");
+    EXPECT_EQ(f.uni, "yes");
+  }
+  auto r = test::run("pdftoppm -r 50 " + sh(pdf) + " " + sh(pdf + ".render"));
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.err, "") << "poppler complained";
+  return rows;
+}
+
+std::string write_plate(const std::vector<const Page*>& pages, const std::string& name,
+                        const PdfOptions& options = plate_options()) {
+  Diagnostics d;
+  const std::string out = test::temp_dir("pdf") + "/" + name;
+  EXPECT_TRUE(write_pdf(pages, fonts(), options, out, d)) << diag_text(d);
+  EXPECT_FALSE(d.has_errors()) << diag_text(d);
+  return out;
+}
+
+Page text_page(const std::u32string& text, const Setting& s = Setting{}) {
+  Diagnostics d;
+  Page page = empty_page();
+  set_text(page, text, s, d);
+  EXPECT_FALSE(d.has_errors()) << diag_text(d);
+  return page;
+}
+
+std::size_t count(const std::string& hay, const std::string& needle) {
+  std::size_t n = 0;
+  for (std::size_t p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
+  return n;
+}
+
+std::string font_program_of(const std::string& pdf, const json& objs, const std::string& subtype_key) {
+  for (const auto& fd : objects_where(objs, "/Type", "/FontDescriptor"))
+    if (fd.contains(subtype_key)) return stream_data(pdf, objnum(fd[subtype_key]));
+  return {};
+}
+
+std::vector<std::uint32_t> glyphs_of(const Page& page) {
+  std::vector<std::uint32_t> out;
+  for (const auto& item : page.items)
+    if (const auto* r = std::get_if<GlyphRunItem>(&item))
+      for (const auto& g : r->glyphs) out.push_back(g.gid);
+  return out;
+}
+
+// 8-bit CMYK raster from Ghostscript (pamcmyk32), for ink and overprint checks.
+struct CmykRaster {
+  int width = 0, height = 0;
+  std::string data;
+  const unsigned char* at(int x, int y) const {
+    return reinterpret_cast<const unsigned char*>(data.data()) + (static_cast<std::size_t>(y) * width + x) * 4;
+  }
+};
+
+CmykRaster render_cmyk(const std::string& pdf, int dpi, bool overprint = true) {
+  const std::string out = pdf + ".pam";
+  auto r = test::run("gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=pamcmyk32 -r" + std::to_string(dpi) +
+                     (overprint ? " -dOverprint=/enable" : " -dOverprint=/disable") + " -sOutputFile=" + sh(out) +
+                     " " + sh(pdf));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string pam = test::read_file(out);
+  CmykRaster img;
+  const std::size_t end = pam.find("ENDHDR\n");
+  if (end == std::string::npos) return img;
+  std::smatch m;
+  const std::string hdr = pam.substr(0, end);
+  if (std::regex_search(hdr, m, std::regex("WIDTH (\\d+)"))) img.width = std::stoi(m[1]);
+  if (std::regex_search(hdr, m, std::regex("HEIGHT (\\d+)"))) img.height = std::stoi(m[1]);
+  img.data = pam.substr(end + 7);
+  EXPECT_EQ(img.data.size(), static_cast<std::size_t>(img.width) * img.height * 4);
+  return img;
+}
+
+// Grey raster from poppler (PGM), for geometry checks.
+struct GreyRaster {
+  int width = 0, height = 0;
+  std::string data;
+  int at(int x, int y) const { return static_cast<unsigned char>(data[static_cast<std::size_t>(y) * width + x]); }
+};
+
+GreyRaster render_grey(const std::string& pdf, int dpi, const std::string& tag = "g") {
+  const std::string base = pdf + "." + tag;
+  auto r = test::run("pdftoppm -gray -r " + std::to_string(dpi) + " -singlefile " + sh(pdf) + " " + sh(base));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string pgm = test::read_file(base + ".pgm");
+  GreyRaster img;
+  std::istringstream in(pgm);
+  std::string magic;
+  int maxval = 0;
+  in >> magic >> img.width >> img.height >> maxval;
+  in.get();
+  img.data = pgm.substr(static_cast<std::size_t>(in.tellg()));
+  return img;
+}
+
+int px(Sp v, int dpi) { return static_cast<int>(pt_from_sp(v) * dpi / 72.0); }
+
+const std::u32string kMixed =
+    U"2024年6月14日，paiban排版引擎（v0.1）支持GB/T 15834—2011标点：“引号”、《书名号》、‘单引号’……"
+    U"ABC-123，价格￥45.60元；比例３：２！？％＋ＡＢＣ１２３。";
+
+}  // namespace
+
+// --- fonts and text --------------------------------------------------------------------------
+
+// The song role (Noto Serif CJK SC, CID-keyed CFF) round-trips the sample article: the plate is
+// clean, its one font is an embedded CID Type 0C subset, and pdftotext returns the source text.
+TEST(Pdf, SongArticleRoundTripsThroughPdftotext) {
+  const std::u32string text = read_text(test::corpus_path("article.txt"));
+  const Page page = text_page(text);
+  const std::string pdf = write_plate({&page}, "song.pdf");
+  const auto rows = check_plate(pdf);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].type, "CID Type 0C");
+  EXPECT_NE(rows[0].name.find("NotoSerifCJK"), std::string::npos);
+  EXPECT_EQ(test::strip_whitespace(pdftotext(pdf)), test::strip_whitespace(encode_utf8(text)));
+}
+
+// The kai role's primary face is TrueType (AR PL UKai CN): a CIDFontType2 with FontFile2; the
+// characters UKai lacks come from the CFF fallback, and the text still reads back exactly.
+TEST(Pdf, KaiTrueTypeArticleRoundTripsThroughPdftotext) {
+  const std::u32string text = read_text(test::corpus_path("article.txt"));
+  Setting s;
+  s.role = "kai";
+  const Page page = text_page(text, s);
+  const std::string pdf = write_plate({&page}, "kai.pdf");
+  const auto rows = check_plate(pdf);
+  bool ukai = false;
+  for (const auto& r : rows)
+    if (r.name.find("UKai") != std::string::npos) {
+      ukai = true;
+      EXPECT_EQ(r.type, "CID TrueType");
+    }
+  EXPECT_TRUE(ukai);
+  EXPECT_EQ(test::strip_whitespace(pdftotext(pdf)), test::strip_whitespace(encode_utf8(text)));
+  const json objs = qpdf_objects(pdf);
+  const auto cid2 = objects_where(objs, "/Subtype", "/CIDFontType2");
+  ASSERT_EQ(cid2.size(), 1u);
+  EXPECT_TRUE(cid2[0].contains("/CIDToGIDMap"));
+  EXPECT_FALSE(font_program_of(pdf, objs, "/FontFile2").empty());
+}
+
+// Han, Latin, digits and full-width punctuation in song, hei and kai read back in order.
+TEST(Pdf, HanLatinDigitsPunctuationMixRoundTrips) {
+  Diagnostics d;
+  Page page = empty_page();
+  std::string expect;
+  Setting s;
+  for (const char* role : {"song", "hei", "kai"}) {
+    s.role = role;
+    s.at.y = set_text(page, kMixed, s, d) + sp_from_pt(20);
+    expect += encode_utf8(kMixed);
+  }
+  ASSERT_FALSE(d.has_errors()) << diag_text(d);
+  const std::string pdf = write_plate({&page}, "mixed.pdf");
+  check_plate(pdf);
+  EXPECT_EQ(test::strip_whitespace(pdftotext(pdf)), test::strip_whitespace(expect));
+}
+
+// Black text is 100 % K set with `0 0 0 1 k` (checklist C04) and no RGB or grey operator or
+// colour space appears anywhere (C01).
+TEST(Pdf, TextIsPureBlackCmykAndNoRgbAnywhere) {
+  const Page page = text_page(kMixed);
+  const std::string pdf = write_plate({&page}, "k.pdf");
+  const auto contents = page_contents(pdf);
+  ASSERT_EQ(contents.size(), 1u);
+  const std::string& c = contents[0];
+  const std::size_t k = c.find("0 0 0 1 k\n");
+  ASSERT_NE(k, std::string::npos) << c;
+  EXPECT_LT(k, c.find("BT\n"));
+  for (const char* op : {" rg\n", " RG\n", " g\n", " G\n", " sc\n", " SC\n"}) EXPECT_EQ(c.find(op), std::string::npos) << op;
+  auto r = test::run("qpdf --json=2 " + sh(pdf));
+  EXPECT_EQ(r.out.find("DeviceRGB"), std::string::npos);
+  EXPECT_EQ(r.out.find("DeviceGray"), std::string::npos);
+  EXPECT_EQ(r.out.find("ICCBased"), std::string::npos);
+}
+
+// A glyph whose text differs from its ToUnicode entry (the same glyph standing for two
+// characters, or the second glyph of a cluster) carries /ActualText, so extraction is exact.
+TEST(Pdf, ActualTextCoversGlyphsWithOtherText) {
+  Diagnostics d;
+  const auto& chain = fonts().chain("song", 400, d);
+  ASSERT_FALSE(chain.empty());
+  const Face& face = fonts().face(chain[0]);
+  const std::uint32_t yi = face.glyph_for(U'一'), er = face.glyph_for(U'二');
+  Page page = empty_page();
+  GlyphRunItem run;
+  run.face = chain[0];
+  run.size = sp_from_pt(12);
+  run.origin = {sp_from_mm(20), sp_from_mm(20)};
+  const Sp em = run.size;
+  run.glyphs = {{yi, 0, 0, em, U"一"}, {yi, em, 0, em, U"壹"}, {er, 2 * em, 0, em, U"二"}, {er, 3 * em, 0, em, U""},
+                {yi, 4 * em, 0, em, U"一"}};
+  page.items.push_back(run);
+  const std::string pdf = write_plate({&page}, "actual.pdf");
+  check_plate(pdf);
+  EXPECT_EQ(test::strip_whitespace(pdftotext(pdf)), "一壹二一");
+  const std::string c = page_contents(pdf)[0];
+  EXPECT_EQ(count(c, "/ActualText"), 2u) << c;
+}
+
+// --- subsets ---------------------------------------------------------------------------------
+
+// Noto CJK is CID-keyed (Adobe-Identity-0, CID == GID) and hb-subset keeps each glyph's CID in
+// the subset charset: the content stream writes the original glyph ids. Checked on the subset
+// directly and on the FontFile3 read back from the PDF.
+TEST(Pdf, CffSubsetKeepsOriginalCids) {
+  const Page page = text_page(U"新闻排版引擎，中文报纸。ABC 123");
+  const std::vector<std::uint32_t> used = glyphs_of(page);
+  std::set<std::uint32_t> gset(used.begin(), used.end());
+  const FaceId face = std::get<GlyphRunItem>(page.items[0]).face;
+  ASSERT_EQ(fonts().face(face).info().format, FontFormat::Cff);
+
+  std::string err;
+  auto sub = pdf::make_subset(fonts().face(face), face, gset, &err);
+  ASSERT_TRUE(sub) << err;
+  EXPECT_TRUE(sub->cid_keyed);
+  EXPECT_TRUE(sub->ids_stable);
+  for (std::uint32_t g : gset) EXPECT_EQ(sub->code.at(g), g);
+  // Layout tables are dropped, so the closure adds only outline dependencies (two component
+  // glyphs of the full-width comma and stop here), not GSUB alternates.
+  EXPECT_GE(sub->glyph_count, gset.size() + 1);
+  EXPECT_LE(sub->glyph_count, gset.size() + 1 + 4);
+
+  const std::string pdf = write_plate({&page}, "cids.pdf");
+  const json objs = qpdf_objects(pdf);
+  const std::string cff = font_program_of(pdf, objs, "/FontFile3");
+  auto info = pdf::parse_cff(cff, &err);
+  ASSERT_TRUE(info) << err;
+  EXPECT_TRUE(info->cid_keyed);
+  std::set<std::uint32_t> charset(info->charset.begin(), info->charset.end());
+  for (std::uint32_t g : gset) EXPECT_TRUE(charset.count(g)) << "CID " << g << " not in the embedded charset";
+  EXPECT_EQ(info->glyph_count, sub->glyph_count);
+}
+
+// The TrueType face keeps CID == original GID through /CIDToGIDMap.
+TEST(Pdf, TrueTypeSubsetMapsOriginalIdsThroughCidToGidMap) {
+  Diagnostics d;
+  const auto& chain = fonts().chain("kai", 400, d);
+  ASSERT_FALSE(chain.empty());
+  const Face& face = fonts().face(chain[0]);
+  ASSERT_EQ(face.info().format, FontFormat::TrueType);
+  std::set<std::uint32_t> gset;
+  for (char32_t c : std::u32string(U"楷体字样本")) gset.insert(face.glyph_for(c));
+  std::string err;
+  auto sub = pdf::make_subset(face, chain[0], gset, &err);
+  ASSERT_TRUE(sub) << err;
+  EXPECT_TRUE(sub->ids_stable);
+  EXPECT_EQ(sub->cid_to_gid.size(), *gset.rbegin() + 1);
+  std::set<std::uint16_t> news;
+  for (std::uint32_t g : gset) {
+    EXPECT_EQ(sub->code.at(g), g);
+    EXPECT_GT(sub->cid_to_gid[g], 0u);
+    EXPECT_LT(sub->cid_to_gid[g], sub->glyph_count);
+    news.insert(sub->cid_to_gid[g]);
+  }
+  EXPECT_EQ(news.size(), gset.size());
+}
+
+// Whatever else a subset holds, a glyph renders the same: the glyph ↔ code mapping survives
+// subsetting (a wrong mapping would still extract the right text through ToUnicode).
+TEST(Pdf, GlyphRendersIdenticallyWhateverTheSubset) {
+  for (const char* role : {"song", "kai"}) {
+    Setting s;
+    s.role = role;
+    s.size = sp_from_pt(40);
+    s.at = {sp_from_mm(10), sp_from_mm(10)};
+    Page alone = text_page(U"排", s);
+    Page crowded = alone;
+    Setting far = s;
+    far.at.y = sp_from_mm(300);
+    Diagnostics d;
+    set_text(crowded, read_text(test::corpus_path("article.txt")), far, d);
+    const std::string a = write_plate({&alone}, "alone.pdf");
+    const std::string b = write_plate({&crowded}, "crowded.pdf");
+    const GreyRaster ra = render_grey(a, 72), rb = render_grey(b, 72);
+    ASSERT_EQ(ra.width, rb.width);
+    int ink = 0, differ = 0;
+    for (int y = 0; y < px(sp_from_mm(40), 72); ++y)
+      for (int x = 0; x < px(sp_from_mm(40), 72); ++x) {
+        ink += ra.at(x, y) < 128;
+        differ += ra.at(x, y) != rb.at(x, y);
+      }
+    EXPECT_GT(ink, 50) << role;
+    EXPECT_EQ(differ, 0) << role;
+  }
+}
+
+// A dense page of about 6,000 characters embeds well under 1 MB of font data.
+TEST(Pdf, SixThousandCharacterPageEmbedsUnderOneMegabyteOfFonts) {
+  const std::u32string all = read_text(test::corpus_path("edition-16p.txt"));
+  std::u32string text;
+  std::size_t han = 0;
+  for (char32_t c : all) {
+    if (han >= 6000) break;
+    if (c == U'\n' || c == U' ' || c == U'#' || c == U'=' || c == U'-' || c == U'*') {
+      text += U'\n';
+      continue;
+    }
+    text += c;
+    ++han;
+  }
+  Setting s;
+  s.size = sp_from_pt(8);
+  s.measure = sp_from_mm(370);
+  s.at = {sp_from_mm(10), sp_from_mm(10)};
+  const Page page = text_page(text, s);
+  const std::string pdf = write_plate({&page}, "dense.pdf");
+  check_plate(pdf);
+  EXPECT_EQ(test::strip_whitespace(pdftotext(pdf)), test::strip_whitespace(encode_utf8(text)));
+  const json objs = qpdf_objects(pdf);
+  std::size_t stored = 0, raw = 0;
+  for (const auto& fd : objects_where(objs, "/Type", "/FontDescriptor"))
+    for (const char* key : {"/FontFile2", "/FontFile3"})
+      if (fd.contains(key)) {
+        const int n = objnum(fd[key]);
+        stored += test::run("qpdf --show-object=" + std::to_string(n) + " --raw-stream-data " + sh(pdf)).out.size();
+        raw += stream_data(pdf, n).size();
+      }
+  std::set<std::uint32_t> unique;
+  for (auto g : glyphs_of(page)) unique.insert(g);
+  RecordProperty("font_bytes_stored", static_cast<int>(stored));
+  RecordProperty("font_bytes_uncompressed", static_cast<int>(raw));
+  std::cout << "[ info ] " << han << " characters, " << unique.size() << " distinct glyphs: font programs "
+            << stored << " bytes stored (" << raw << " uncompressed), file " << fs::file_size(pdf) << " bytes\n";
+  EXPECT_GT(stored, 0u);
+  EXPECT_LT(stored, 1000000u);
+}
+
+// An edition shares one subset per face: with the edition's glyphs in the cache, two page files
+// embed byte-identical font programs under the same subset name, and hb-subset runs once per face.
+TEST(Pdf, EditionCacheSharesOneSubsetPerFace) {
+  const Page a1 = text_page(U"第一版要闻：新闻排版。");
+  Page a2 = text_page(U"第二版评论：中文报纸。");
+  a2.label = "A2";
+  GlyphUsage edition;
+  edition.add_page(a1);
+  edition.add_page(a2);
+  FontSubsetCache cache;
+  cache.set_edition_glyphs(edition);
+  Diagnostics d;
+  const std::string dir = test::temp_dir("pdf-edition");
+  ASSERT_TRUE(write_pdf({&a1}, fonts(), plate_options(), dir + "/A1.pdf", d, cache)) << diag_text(d);
+  ASSERT_TRUE(write_pdf({&a2}, fonts(), plate_options(), dir + "/A2.pdf", d, cache)) << diag_text(d);
+  EXPECT_EQ(cache.subsets_made(), edition.faces().size());
+  const auto f1 = pdffonts(dir + "/A1.pdf"), f2 = pdffonts(dir + "/A2.pdf");
+  ASSERT_EQ(f1.size(), 1u);
+  ASSERT_EQ(f2.size(), 1u);
+  EXPECT_EQ(f1[0].name, f2[0].name);
+  const std::string p1 = font_program_of(dir + "/A1.pdf", qpdf_objects(dir + "/A1.pdf"), "/FontFile3");
+  const std::string p2 = font_program_of(dir + "/A2.pdf", qpdf_objects(dir + "/A2.pdf"), "/FontFile3");
+  EXPECT_FALSE(p1.empty());
+  EXPECT_EQ(p1, p2);
+  EXPECT_EQ(test::strip_whitespace(pdftotext(dir + "/A2.pdf")), "第二版评论：中文报纸。");
+  // Without the edition set each file gets its own subset (and name).
+  FontSubsetCache own;
+  ASSERT_TRUE(write_pdf({&a2}, fonts(), plate_options(), dir + "/A2-own.pdf", d, own));
+  EXPECT_NE(pdffonts(dir + "/A2-own.pdf")[0].name, f2[0].name);
+}
+
+// --- geometry and colour ---------------------------------------------------------------------
+
+// Checklist G02–G04, from the raw objects (pdfinfo invents boxes): MediaBox = BleedBox = trim +
+// bleed on every side, TrimBox = the trim at the bleed offset; no ArtBox, CropBox or Rotate.
+TEST(Pdf, PageBoxesComeFromTrimAndBleed) {
+  const Page page = text_page(U"版");
+  const std::string pdf = write_plate({&page}, "boxes.pdf");
+  const json objs = qpdf_objects(pdf);
+  const auto pages = objects_where(objs, "/Type", "/Page");
+  ASSERT_EQ(pages.size(), 1u);
+  const json& p = pages[0];
+  const double w = 390 * 72 / 25.4, h = 540 * 72 / 25.4, b = 3 * 72 / 25.4;
+  auto expect_box = [&](const char* key, std::array<double, 4> want) {
+    ASSERT_TRUE(p.contains(key)) << key;
+    ASSERT_EQ(p[key].size(), 4u);
+    for (int i = 0; i < 4; ++i) EXPECT_NEAR(p[key][i].get<double>(), want[i], 0.01 * 72 / 25.4) << key << i;
+  };
+  expect_box("/MediaBox", {0, 0, w + 2 * b, h + 2 * b});
+  expect_box("/BleedBox", {0, 0, w + 2 * b, h + 2 * b});
+  expect_box("/TrimBox", {b, b, b + w, b + h});
+  EXPECT_FALSE(p.contains("/ArtBox"));
+  EXPECT_FALSE(p.contains("/CropBox"));
+  EXPECT_FALSE(p.contains("/Rotate"));
+  EXPECT_FALSE(p.contains("/Annots"));
+  EXPECT_FALSE(p.contains("/Group"));
+}
+
+// Rules are stroked lines of the given thickness, boxes filled and stroked rectangles, all in
+// page coordinates flipped at the PDF edge (origin top-left of the trim box, y down).
+TEST(Pdf, RulesAndBoxesAreDrawnWhereTheDisplayListSays) {
+  Page page = empty_page();
+  RuleItem rule;
+  rule.from = {sp_from_mm(20), sp_from_mm(100)};
+  rule.to = {sp_from_mm(200), sp_from_mm(100)};
+  rule.thickness = sp_from_pt(2);
+  page.items.push_back(rule);
+  BoxItem box;
+  box.rect = {sp_from_mm(20), sp_from_mm(150), sp_from_mm(100), sp_from_mm(50)};
+  box.fill = Cmyk{0, 0, 0, 500, {}, 1000};
+  box.stroke = Cmyk::black();
+  box.stroke_width = sp_from_pt(1);
+  page.items.push_back(box);
+  const std::string pdf = write_plate({&page}, "rules.pdf");
+  check_plate(pdf, false);
+  const std::string c = page_contents(pdf)[0];
+  EXPECT_NE(c.find("2 w\n"), std::string::npos) << c;
+  EXPECT_NE(c.find(" l S\n"), std::string::npos) << c;
+  EXPECT_NE(c.find("0 0 0 0.5 k\n"), std::string::npos) << c;
+  EXPECT_NE(c.find(" re f\n"), std::string::npos) << c;
+  EXPECT_NE(c.find("1 w\n"), std::string::npos) << c;
+  EXPECT_NE(c.find(" re S\n"), std::string::npos) << c;
+
+  const GreyRaster g = render_grey(pdf, 72);
+  const Sp b = page.bleed;
+  const int rule_y = px(b + sp_from_mm(100), 72);
+  EXPECT_LT(g.at(px(b + sp_from_mm(100), 72), rule_y), 64) << "on the rule";
+  EXPECT_GT(g.at(px(b + sp_from_mm(100), 72), rule_y - 5), 250) << "above the rule";
+  EXPECT_GT(g.at(px(b + sp_from_mm(210), 72), rule_y), 250) << "past the rule's end";
+  const int bx = px(b + sp_from_mm(70), 72), by = px(b + sp_from_mm(175), 72);
+  EXPECT_NEAR(g.at(bx, by), 128, 40) << "inside the 50 % box";
+  EXPECT_LT(g.at(px(b + sp_from_mm(20), 72), by), 100) << "on the box's left edge";
+  EXPECT_GT(g.at(px(b + sp_from_mm(15), 72), by), 250) << "left of the box";
+}
+
+// Checklist C05: black text and black rules overprint (/OP /op true, /OPM 1), reversed (white)
+// text knocks out. Verified in the objects and on Ghostscript's separations: cyan under black
+// text is untouched, cyan under white text is removed.
+TEST(Pdf, BlackOverprintsWhiteKnocksOut) {
+  Page page = empty_page();
+  BoxItem cyan;
+  cyan.rect = {sp_from_mm(10), sp_from_mm(10), sp_from_mm(150), sp_from_mm(60)};
+  cyan.fill = Cmyk{1000, 0, 0, 0, {}, 1000};
+  page.items.push_back(cyan);
+  Diagnostics d;
+  Setting black;
+  black.size = sp_from_pt(36);
+  black.at = {sp_from_mm(15), sp_from_mm(15)};
+  set_text(page, U"黑字压印", black, d);
+  Setting white = black;
+  white.at.y = sp_from_mm(45);
+  white.colour = Cmyk::white();
+  set_text(page, U"白字镂空", white, d);
+  RuleItem rule;
+  rule.from = {sp_from_mm(10), sp_from_mm(40)};
+  rule.to = {sp_from_mm(160), sp_from_mm(40)};
+  rule.thickness = sp_from_pt(3);
+  page.items.push_back(rule);
+  const std::string pdf = write_plate({&page}, "op.pdf");
+  check_plate(pdf);
+
+  const std::string c = page_contents(pdf)[0];
+  const std::size_t op = c.find("/GSop gs\n"), black_bt = c.find("0 0 0 1 k\nBT");
+  const std::size_t ko = c.find("/GSko gs\n"), white_k = c.find("0 0 0 0 k\nBT");
+  ASSERT_NE(op, std::string::npos) << c;
+  ASSERT_NE(ko, std::string::npos) << c;
+  EXPECT_LT(op, black_bt);
+  EXPECT_LT(black_bt, ko);
+  EXPECT_LT(ko, white_k);
+  EXPECT_LT(c.find("/GSop gs\n", ko), c.find(" l S\n")) << "the black rule overprints again";
+  const json objs = qpdf_objects(pdf);
+  bool found_op = false, found_ko = false;
+  for (const auto& gs : objects_where(objs, "/Type", "/ExtGState")) {
+    EXPECT_EQ(gs["/OPM"], 1);
+    if (gs["/OP"] == true && gs["/op"] == true) found_op = true;
+    if (gs["/OP"] == false && gs["/op"] == false) found_ko = true;
+    EXPECT_FALSE(gs.contains("/SMask"));
+    EXPECT_FALSE(gs.contains("/CA"));
+  }
+  EXPECT_TRUE(found_op);
+  EXPECT_TRUE(found_ko);
+
+  const CmykRaster r = render_cmyk(pdf, 72);
+  const Sp b = page.bleed;
+  // Rows through the glyphs of each line (baseline = at.y + size; glyphs sit above it).
+  auto band = [&](const Setting& s, int* text_px, int* cyan_removed) {
+    *text_px = *cyan_removed = 0;
+    const int y0 = px(b + s.at.y + s.size / 5, 72), y1 = px(b + s.at.y + s.size * 9 / 10, 72);
+    const int x0 = px(b + sp_from_mm(15), 72), x1 = px(b + sp_from_mm(150), 72);
+    for (int y = y0; y < y1; ++y)
+      for (int x = x0; x < x1; ++x) {
+        const unsigned char* p = r.at(x, y);
+        if (s.colour.is_pure_black() ? p[3] > 200 : p[0] < 50) ++*text_px;
+        if (p[0] < 200) ++*cyan_removed;
+      }
+  };
+  int text_px = 0, removed = 0;
+  band(black, &text_px, &removed);
+  EXPECT_GT(text_px, 100) << "black text rendered";
+  EXPECT_EQ(removed, 0) << "cyan knocked out under overprinting black text";
+  band(white, &text_px, &removed);
+  EXPECT_GT(text_px, 100) << "white text knocks a hole in the cyan";
+}
+
+// Spot colours are /Separation spaces with a DeviceCMYK alternate through a type 2 function;
+// Ghostscript separates them onto their own plate (checklist C02).
+TEST(Pdf, SpotColourIsASeparationWithCmykAlternate) {
+  Page page = empty_page();
+  const Cmyk red{0, 910, 760, 0, "PANTONE 185 C", 1000};
+  BoxItem box;
+  box.rect = {sp_from_mm(20), sp_from_mm(20), sp_from_mm(100), sp_from_mm(30)};
+  box.fill = red;
+  page.items.push_back(box);
+  RuleItem rule;
+  rule.from = {sp_from_mm(20), sp_from_mm(60)};
+  rule.to = {sp_from_mm(120), sp_from_mm(60)};
+  rule.colour = red;
+  rule.colour.tint = 500;
+  page.items.push_back(rule);
+  const std::string pdf = write_plate({&page}, "spot.pdf");
+  check_plate(pdf, false);
+  const std::string c = page_contents(pdf)[0];
+  EXPECT_NE(c.find("/CS1 cs 1 scn\n"), std::string::npos) << c;
+  EXPECT_NE(c.find("/CS1 CS 0.5 SCN\n"), std::string::npos) << c;
+  const json objs = qpdf_objects(pdf);
+  const json page_dict = objects_where(objs, "/Type", "/Page").at(0);
+  const json cs = deref(objs, page_dict["/Resources"]["/ColorSpace"]["/CS1"]);
+  ASSERT_EQ(cs.size(), 4u) << cs.dump();
+  EXPECT_EQ(cs[0], "/Separation");
+  EXPECT_EQ(cs[2], "/DeviceCMYK");
+  const json fn = cs[3];
+  EXPECT_EQ(fn["/FunctionType"], 2);
+  EXPECT_EQ(fn["/N"], 1);
+  ASSERT_EQ(fn["/C1"].size(), 4u);
+  EXPECT_NEAR(fn["/C1"][1].get<double>(), 0.91, 1e-4);
+  EXPECT_NEAR(fn["/C1"][2].get<double>(), 0.76, 1e-4);
+  EXPECT_EQ(fn["/C0"], json::parse("[0,0,0,0]"));
+
+  const std::string dir = pdf + ".sep";
+  fs::create_directories(dir);
+  auto r = test::run("gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=tiffsep -r 20 -sOutputFile=" + sh(dir + "/p.tif") +
+                     " " + sh(pdf));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir + "/p(PANTONE 185 C).tif"));
+}
+
+// --- PDF/X and metadata ----------------------------------------------------------------------
+
+// PDF/X-1a:2003 (checklist P02–P07): PDF 1.4, Info with the version key, /Trapped /False,
+// title and dates from SOURCE_DATE_EPOCH, trailer /ID, one GTS_PDFX output intent with the
+// embedded profile.
+TEST(Pdf, PdfX1aStructure) {
+  const Page page = text_page(U"印前检查");
+  const std::string pdf = write_plate({&page}, "x1a.pdf");
+  check_plate(pdf);
+  auto info = test::run("pdfinfo " + sh(pdf));
+  EXPECT_NE(info.out.find("PDF version:    1.4"), std::string::npos) << info.out;
+  EXPECT_TRUE(std::regex_search(info.out, std::regex("PDF subtype: +PDF/X-1a:2003"))) << info.out;
+  EXPECT_EQ(test::read_file(pdf).substr(0, 9), "%PDF-1.4\n");
+
+  const json objs = qpdf_objects(pdf);
+  const json trailer = objs["trailer"]["value"];
+  ASSERT_TRUE(trailer.contains("/ID"));
+  ASSERT_EQ(trailer["/ID"].size(), 2u);
+  EXPECT_EQ(trailer["/ID"][0].get<std::string>().size(), 2 + 32u);
+  const json in = deref(objs, trailer["/Info"]);
+  EXPECT_EQ(in["/GTS_PDFXVersion"], "u:PDF/X-1a:2003");
+  EXPECT_EQ(in["/Trapped"], "/False");
+  EXPECT_EQ(in["/Title"], "u:测试版 A1");
+  EXPECT_EQ(in["/CreationDate"], "u:D:20240614000000+00'00'");
+  EXPECT_EQ(in["/ModDate"], "u:D:20240614000000+00'00'");
+
+  const json root = deref(objs, trailer["/Root"]);
+  ASSERT_TRUE(root.contains("/OutputIntents"));
+  const json intents = deref(objs, root["/OutputIntents"]);
+  ASSERT_EQ(intents.size(), 1u);
+  const json oi = deref(objs, intents[0]);
+  EXPECT_EQ(oi["/S"], "/GTS_PDFX");
+  EXPECT_EQ(oi["/Type"], "/OutputIntent");
+  EXPECT_GT(oi["/OutputConditionIdentifier"].get<std::string>().size(), 2u);
+  EXPECT_GT(oi["/Info"].get<std::string>().size(), 2u);
+  EXPECT_EQ(oi["/RegistryName"], "u:http://www.color.org");
+  const std::string icc = stream_data(pdf, objnum(oi["/DestOutputProfile"]));
+  EXPECT_EQ(icc, test::read_file(cmyk_profile()));
+  EXPECT_EQ(icc.substr(12, 4), "prtr");
+  EXPECT_EQ(icc.substr(16, 4), "CMYK");
+  EXPECT_FALSE(root.contains("/AcroForm"));
+  EXPECT_FALSE(root.contains("/OpenAction"));
+}
+
+// PDF/X-4: PDF 1.6 and an XMP packet naming the version (checklist P14), consistent with Info.
+TEST(Pdf, PdfX4HasXmpMetadata) {
+  const Page page = text_page(U"印前检查");
+  PdfOptions o = plate_options();
+  o.standard = PdfStandard::X4;
+  const std::string pdf = write_plate({&page}, "x4.pdf", o);
+  check_plate(pdf);
+  auto info = test::run("pdfinfo " + sh(pdf));
+  EXPECT_NE(info.out.find("PDF version:    1.6"), std::string::npos) << info.out;
+  EXPECT_TRUE(std::regex_search(info.out, std::regex("PDF subtype: +PDF/X-4"))) << info.out;
+  const json objs = qpdf_objects(pdf);
+  const json root = deref(objs, objs["trailer"]["value"]["/Root"]);
+  ASSERT_TRUE(root.contains("/Metadata"));
+  const std::string xmp = stream_data(pdf, objnum(root["/Metadata"]));
+  EXPECT_NE(xmp.find("<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>"), std::string::npos) << xmp;
+  EXPECT_NE(xmp.find("<xmp:CreateDate>2024-06-14T00:00:00+00:00</xmp:CreateDate>"), std::string::npos);
+  EXPECT_EQ(deref(objs, objs["trailer"]["value"]["/Info"])["/GTS_PDFXVersion"], "u:PDF/X-4");
+}
+
+// Standard "none" needs no profile and writes no output intent.
+TEST(Pdf, StandardNoneWritesPlainPdf) {
+  EXPECT_EQ(parse_pdf_standard("none"), PdfStandard::None);
+  EXPECT_EQ(parse_pdf_standard("PDF/X-1a:2003"), PdfStandard::X1a2003);
+  EXPECT_EQ(parse_pdf_standard("PDF/X-4"), PdfStandard::X4);
+  EXPECT_FALSE(parse_pdf_standard("PDF/X-3"));
+  const Page page = text_page(U"校样");
+  PdfOptions o = plate_options();
+  o.standard = PdfStandard::None;
+  o.output_profile.clear();
+  const std::string pdf = write_plate({&page}, "plain.pdf", o);
+  check_plate(pdf);
+  const json objs = qpdf_objects(pdf);
+  EXPECT_FALSE(deref(objs, objs["trailer"]["value"]["/Root"]).contains("/OutputIntents"));
+  EXPECT_FALSE(deref(objs, objs["trailer"]["value"]["/Info"]).contains("/GTS_PDFXVersion"));
+}
+
+// A plate without an output profile cannot be PDF/X: an error, and no file.
+TEST(Pdf, PdfXWithoutOutputProfileFails) {
+  const Page page = text_page(U"校样");
+  PdfOptions o = plate_options();
+  o.output_profile.clear();
+  Diagnostics d;
+  const std::string out = test::temp_dir("pdf") + "/none.pdf";
+  EXPECT_FALSE(write_pdf({&page}, fonts(), o, out, d));
+  EXPECT_EQ(d.count_code("pdf.output-profile"), 1u);
+  EXPECT_EQ(d.count_code("pdf.write-failed"), 1u);
+  EXPECT_FALSE(fs::exists(out));
+  // An RGB profile is no output intent either.
+  o.output_profile = fs::path(cmyk_profile()).parent_path() / "srgb.icc";
+  Diagnostics d2;
+  EXPECT_FALSE(write_pdf({&page}, fonts(), o, out, d2));
+  EXPECT_EQ(d2.count_code("pdf.output-profile"), 1u);
+}
+
+// --- determinism and robustness --------------------------------------------------------------
+
+// Checklist P15: the same pages and epoch give byte-identical files (fresh subset caches too).
+TEST(Pdf, TwoRunsAreByteIdentical) {
+  Diagnostics d;
+  Page page = text_page(read_text(test::corpus_path("article.txt")));
+  Setting s;
+  s.role = "kai";
+  s.at.y = sp_from_mm(300);
+  set_text(page, kMixed, s, d);
+  BoxItem box;
+  box.rect = {sp_from_mm(5), sp_from_mm(5), sp_from_mm(50), sp_from_mm(5)};
+  box.fill = Cmyk{0, 1000, 1000, 0, "Red", 800};
+  page.items.push_back(box);
+  const std::string a = write_plate({&page}, "a.pdf"), b = write_plate({&page}, "b.pdf");
+  const std::string ba = test::read_file(a), bb = test::read_file(b);
+  EXPECT_GT(ba.size(), 1000u);
+  EXPECT_TRUE(ba == bb) << "outputs differ";
+  // A different epoch changes the dates and so the content-derived /ID.
+  PdfOptions o = plate_options();
+  o.source_date_epoch = 1718323200 + 86400;
+  const std::string c = write_plate({&page}, "c.pdf", o);
+  EXPECT_NE(qpdf_objects(a)["trailer"]["value"]["/ID"], qpdf_objects(c)["trailer"]["value"]["/ID"]);
+}
+
+// Several pages go into one file in order, sharing the font objects.
+TEST(Pdf, SeveralPagesShareFonts) {
+  const Page a = text_page(U"第一页"), b = text_page(U"第二页");
+  const std::string pdf = write_plate({&a, &b}, "two.pdf");
+  check_plate(pdf);
+  EXPECT_EQ(pdffonts(pdf).size(), 1u);
+  EXPECT_EQ(test::strip_whitespace(pdftotext(pdf)), "第一页\f第二页\f" == std::string() ? "" : test::strip_whitespace("第一页第二页"));
+  auto info = test::run("pdfinfo " + sh(pdf));
+  EXPECT_NE(info.out.find("Pages:           2"), std::string::npos);
+}
+
+// A failed write leaves the previous plate untouched and reports the OS error: the file size
+// limit makes write(2) fail the way a full disk does.
+TEST(Pdf, FailedWriteKeepsPreviousFileAndReportsOsError) {
+  const Page page = text_page(read_text(test::corpus_path("article.txt")));
+  const std::string dir = test::temp_dir("pdf-fail");
+  const std::string out = dir + "/A1.pdf";
+  Diagnostics d;
+  ASSERT_TRUE(write_pdf({&page}, fonts(), plate_options(), out, d));
+  const std::string before = test::read_file(out);
+
+  Page other = text_page(U"不同的内容");
+  rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = old;
+  small.rlim_cur = 4096;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  Diagnostics fail;
+  const bool ok = write_pdf({&other}, fonts(), plate_options(), out, fail);
+  setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_handler);
+
+  EXPECT_FALSE(ok);
+  ASSERT_EQ(fail.count_code("pdf.write-failed"), 1u) << diag_text(fail);
+  EXPECT_NE(fail.all().back().message.find("File too large"), std::string::npos) << diag_text(fail);
+  EXPECT_EQ(test::read_file(out), before);
+  std::size_t files = 0;
+  for (auto& e : fs::directory_iterator(dir)) files += e.is_regular_file();
+  EXPECT_EQ(files, 1u) << "temporary file left behind";
+}
+
+// An unwritable target directory is reported with the OS error and creates nothing.
+TEST(Pdf, MissingDirectoryIsReported) {
+  const Page page = text_page(U"版面");
+  Diagnostics d;
+  const std::string out = test::temp_dir("pdf") + "/no/such/dir/A1.pdf";
+  EXPECT_FALSE(write_pdf({&page}, fonts(), plate_options(), out, d));
+  ASSERT_EQ(d.count_code("pdf.write-failed"), 1u);
+  EXPECT_NE(d.all().back().message.find("No such file or directory"), std::string::npos) << diag_text(d);
+}
+
+// Display-list errors (a face the font set lacks, a page without size) are reported, not drawn.
+TEST(Pdf, BadDisplayListIsReported) {
+  Page page = text_page(U"版面");
+  GlyphRunItem bad;
+  bad.face = 9999;
+  bad.size = sp_from_pt(9);
+  bad.glyphs = {{1, 0, 0, 0, U"x"}};
+  page.items.push_back(bad);
+  Diagnostics d;
+  const std::string out = test::temp_dir("pdf") + "/bad.pdf";
+  EXPECT_FALSE(write_pdf({&page}, fonts(), plate_options(), out, d));
+  EXPECT_GE(d.count_code("pdf.bad-item"), 1u);
+  EXPECT_FALSE(fs::exists(out));
+  Page zero = empty_page();
+  zero.trim_width = 0;
+  Diagnostics d2;
+  EXPECT_FALSE(write_pdf({&zero}, fonts(), plate_options(), out, d2));
+  EXPECT_EQ(d2.count_code("pdf.bad-page"), 1u);
+}
