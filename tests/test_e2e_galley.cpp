@@ -20,7 +20,7 @@ struct GalleyRun {
 GalleyRun galley(const std::string& article, const std::string& extra = "") {
   GalleyRun g;
   g.pdf = temp_dir("galley") + "/out.pdf";
-  g.result = paiban("galley " + shell_quote(article) + " -o " + shell_quote(g.pdf) + " " + extra);
+  g.result = run_paiban("galley " + shell_quote(article) + " -o " + shell_quote(g.pdf) + " " + extra);
   return g;
 }
 
@@ -150,12 +150,12 @@ TEST(E2eGalley, SubsettingKeepsFontsSmall) {
 
 // Usage errors exit 2; --version and --help work.
 TEST(E2eGalley, UsageAndVersion) {
-  auto v = paiban("--version");
+  auto v = run_paiban("--version");
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_NE(v.out.find("paiban "), std::string::npos);
-  auto h = paiban("--help");
+  auto h = run_paiban("--help");
   EXPECT_EQ(h.exit_code, 0);
   EXPECT_NE(h.out.find("galley"), std::string::npos);
-  EXPECT_EQ(paiban("galley").exit_code, 2);
-  EXPECT_EQ(paiban("galley " + shell_quote(corpus_path("article.txt")) + " -o /tmp/x.pdf --width banana").exit_code, 2);
+  EXPECT_EQ(run_paiban("galley").exit_code, 2);
+  EXPECT_EQ(run_paiban("galley " + shell_quote(corpus_path("article.txt")) + " -o /tmp/x.pdf --width banana").exit_code, 2);
 }

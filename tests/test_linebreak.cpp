@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <random>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -123,7 +125,7 @@ void check_paragraph(const PreparedParagraph& p, Sp measure, CorpusStats& stats)
       EXPECT_FALSE(a == U'—' && b == U'—') << "splits ——: " << where;
       EXPECT_FALSE(a == U'…' && b == U'…') << "splits ……: " << where;
       EXPECT_NEAR(pt_from_sp(right_edge(l)), pt_from_sp(measure), 0.1) << "not justified: " << where;
-      EXPECT_LE(std::abs(right_edge(l) - measure), 1) << "not exact in sp: " << where;
+      EXPECT_EQ(right_edge(l), measure) << "not exact in sp: " << where;
     } else if (ls.lines.size() > 1) {
       EXPECT_GE(units(std::u32string_view(t).substr(l.begin, l.end - l.begin)), 2) << "孤字: " << where;
       EXPECT_LE(right_edge(l), measure) << where;
@@ -405,4 +407,88 @@ TEST(LinebreakLatin, WordSpacesAndAutospace) {
   for (const LineGlyph& g : l.glyphs)
     if (p.text()[sh[g.glyph].cluster] == U'e') e_adv = sh[g.glyph].advance;
   EXPECT_EQ(x_of(U'习') - x_of(U'e') - e_adv, sp_from_pt(2.5));
+}
+
+// Random paragraphs over every character class, measure, level and profile (fixed seed): no
+// crash, lines tile the text, every glyph is set exactly once, every justified line that is not
+// flagged ends on its measure, and anything flagged was reported.
+TEST(LinebreakRobustness, RandomTextInvariants) {
+  const std::u32string pool =
+      U"甲乙丙丁戊己庚辛壬癸子丑，、。．：；！？“”‘’（）《》【】·—…～／/-–　々ぁあー１Ａ￥$%％°±"
+      U"AbcdeWxyz0123456789 .,@&\u0301\u200b😀\uFFFD";
+  std::mt19937 rng(20240613);
+  const KinsokuLevel levels[] = {KinsokuLevel::None, KinsokuLevel::Basic, KinsokuLevel::Gb, KinsokuLevel::Strict,
+                                 KinsokuLevel::Loose};
+  const PunctStyle styles[] = {PunctStyle::Quanjiao, PunctStyle::Kaiming, PunctStyle::Hangmobanjiao, PunctStyle::Cns};
+  const Align aligns[] = {Align::Justify, Align::Justify, Align::Start, Align::Center, Align::End};
+  for (int round = 0; round < 150; ++round) {
+    std::u32string text;
+    const std::size_t n = 1 + rng() % 120;
+    for (std::size_t i = 0; i < n; ++i) text += pool[rng() % pool.size()];
+    ParagraphStyle st = body(10, rng() % 3);
+    st.kinsoku = levels[rng() % 5];
+    st.punct = styles[rng() % 4];
+    st.align = aligns[rng() % 5];
+    st.line_end_trim = static_cast<LineEndTrim>(rng() % 3);
+    st.line_start_trim = static_cast<LineStartTrim>(rng() % 3);
+    st.tracking = (rng() % 4 == 0) ? sp_from_pt(1) : 0;
+    st.hanging = rng() % 4 == 0;
+    Diagnostics prep;
+    const PreparedParagraph p = prepare_paragraph(fonts(), text, st, prep);
+    const Sp em = sp_from_pt(10);
+    const int base_em = 1 + static_cast<int>(rng() % 20);
+    auto widths = [&](int line) { return (base_em + line % 3) * em; };
+    Diagnostics d;
+    const LineSet ls = linebreak(p, widths, d);
+    std::vector<int> seen(p.shaped().glyphs.size(), 0);
+    std::uint32_t pos = 0;
+    std::size_t flagged = 0;
+    for (std::size_t i = 0; i < ls.lines.size(); ++i) {
+      const Line& l = ls.lines[i];
+      ASSERT_EQ(l.begin, pos) << encode_utf8(text);
+      ASSERT_LT(l.begin, l.end) << encode_utf8(text);
+      pos = l.end;
+      for (const LineGlyph& g : l.glyphs) seen.at(g.glyph)++;
+      EXPECT_EQ(l.width, widths(static_cast<int>(i)));
+      if (l.emergency || l.overfull || l.loose) flagged++;
+      if (st.align == Align::Justify && !l.last && !l.hard_break && !l.overfull && !l.loose && l.end - l.begin > 1) {
+        std::ostringstream dump;
+        ls.dump(dump, p);
+        // The right edge of the last box, an empty one (a stray combining mark) included.
+        Sp edge = 0, hang = 0;
+        for (const LineGlyph& g : l.glyphs)
+          if (p.chars()[p.shaped().glyphs[g.glyph].cluster].cls != CharClass::Space) {
+            edge = std::max(edge, g.set_x + g.set_width);
+            hang = g.set_width;  // a hanging mark is the last box of its line
+          }
+        if (l.hanging) edge -= hang;
+        EXPECT_EQ(edge, l.width) << "line " << i << " level " << int(st.kinsoku) << " punct " << int(st.punct)
+                                          << " end " << int(st.line_end_trim) << " start " << int(st.line_start_trim)
+                                          << " tracking " << st.tracking << "\n" << dump.str();
+      }
+    }
+    EXPECT_EQ(pos, text.size()) << encode_utf8(text);
+    EXPECT_TRUE(std::all_of(seen.begin(), seen.end(), [](int k) { return k == 1; })) << encode_utf8(text);
+    const std::size_t reported = d.count_code("linebreak.emergency") + d.count_code("linebreak.overfull") +
+                                 d.count_code("linebreak.loose");
+    EXPECT_GE(reported, flagged > 0 ? 1u : 0u) << encode_utf8(text);
+  }
+}
+
+// Golden dump (DEVELOPERS.md): samples/corpus/article.txt at 13 em of 9 pt, every paragraph's
+// LineSet::dump. PAIBAN_UPDATE_GOLDEN=1 rewrites tests/data/linebreak/article-13em.txt so a
+// change in breaking shows up in review as a diff.
+TEST(LinebreakGolden, ArticleAt13Em) {
+  std::ostringstream os;
+  Diagnostics d;
+  int n = 0;
+  for (const auto& text : corpus_paragraphs("article.txt")) {
+    const PreparedParagraph p = prepare_paragraph(fonts(), text, body(), d);
+    os << "# paragraph " << ++n << '\n';
+    linebreak(p, constant(sp_from_pt(117)), d).dump(os, p);
+  }
+  EXPECT_EQ(d.all().size(), 0u);
+  const std::string path = test::data_path("linebreak/article-13em.txt");
+  if (const char* u = std::getenv("PAIBAN_UPDATE_GOLDEN"); u && std::string(u) == "1") test::write_file(path, os.str());
+  EXPECT_EQ(os.str(), test::read_file(path)) << "re-run with PAIBAN_UPDATE_GOLDEN=1 and review the diff";
 }

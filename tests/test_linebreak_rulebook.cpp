@@ -4,14 +4,14 @@
 // `X@x` = glyph X set at x em with a 1 em box, `X@x[w]` = set with a w em box (a trimmed or
 // compressed mark keeps its ink, loses blank). Lines are separated by ` | `.
 //
-// Not here (deliberately, see the report / linebreak.h): T6-2, T6-3, T7-4 are column/grid
-// arithmetic of flow/ and compose/; T7-5 (hanging punctuation) is off in the ZH-HANS-NEWS profile
-// and not implemented; T8-x is vertical text.
+// Not here (deliberately): T6-2, T6-3, T7-4 are column/grid arithmetic of flow/ and compose/;
+// T8-x is vertical text.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <ostream>
 #include <string>
 
 #include "engine/base/text.h"
@@ -141,6 +141,8 @@ struct Case {
 };
 
 using K = KinsokuLevel;
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.id << ": " << c.text; }
 
 const Case kCases[] = {
     // §2 push-out: line 1 has no shrink, so 癸 moves down; glyph i at x = 1.125·i.
@@ -422,6 +424,22 @@ TEST(RuleBookT7, T7_1_Indent) {
     EXPECT_EQ(texts(r), "甲乙丙丁戊己庚辛|壬癸子丑寅卯辰");
     EXPECT_EQ(em(r.lines.lines[0].glyphs[0].x), "2");
   }
+}
+
+// T7-5 hanging = allow-end: the comma hangs past the measure instead of pushing 癸 down;
+// the line's content is exactly 10 em and the comma's ink lies outside.
+TEST(RuleBookT7, T7_5_HangingPunctuation) {
+  const Result r = set("甲乙丙丁戊己庚辛壬癸，子丑寅", 10, [](ParagraphStyle& s) { s.hanging = true; });
+  EXPECT_EQ(texts(r), "甲乙丙丁戊己庚辛壬癸，|子丑寅");
+  EXPECT_EQ(layout(r), "甲@0 乙@1 丙@2 丁@3 戊@4 己@5 庚@6 辛@7 壬@8 癸@9 ，@10[0.5] | 子@0 丑@1 寅@2");
+  EXPECT_TRUE(r.lines.lines[0].hanging);
+  EXPECT_FALSE(r.lines.lines[0].overfull);
+  EXPECT_EQ(r.diags.count(Severity::Warning), 0u);
+  // Only when it would not fit otherwise (allow-end), and never after another mark.
+  const Result fits = set("甲乙丙丁戊己庚辛壬，子丑寅", 10, [](ParagraphStyle& s) { s.hanging = true; });
+  EXPECT_FALSE(fits.lines.lines[0].hanging);
+  const Result pair = set("甲乙丙丁戊己庚辛壬”，子丑寅", 10, [](ParagraphStyle& s) { s.hanging = true; });
+  for (const Line& l : pair.lines.lines) EXPECT_FALSE(l.hanging);
 }
 
 // T9-2: total fit reproduces T2-2 / T7-2 / T7-3 (above); for 21 Han + 。 at measure 10 it

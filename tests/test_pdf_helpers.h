@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -201,5 +202,132 @@ inline std::string pdftotext(const std::string& pdf) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return r.out;
 }
+
+inline std::string diag_text(const Diagnostics& d) {
+  std::ostringstream s;
+  d.dump(s);
+  return s.str();
+}
+
+struct FontRow {
+  std::string name, type, encoding, emb, sub, uni;
+};
+
+// pdffonts' table, cut at the column boundaries its dashed header line gives.
+inline std::vector<FontRow> pdffonts(const std::string& pdf) {
+  auto r = test::run("pdffonts " + sh(pdf));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  std::istringstream in(r.out);
+  std::string line, dashes;
+  std::getline(in, line);
+  std::getline(in, dashes);
+  std::vector<std::pair<std::size_t, std::size_t>> cols;
+  for (std::size_t i = 0; i < dashes.size();) {
+    const std::size_t j = dashes.find(' ', i);
+    const std::size_t end = j == std::string::npos ? dashes.size() : j;
+    cols.emplace_back(i, end - i);
+    i = end + 1;
+  }
+  std::vector<FontRow> rows;
+  auto cut = [](const std::string& l, std::pair<std::size_t, std::size_t> c) {
+    std::string s = c.first < l.size() ? l.substr(c.first, c.second) : "";
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    return s;
+  };
+  while (std::getline(in, line))
+    if (cols.size() >= 6)
+      rows.push_back({cut(line, cols[0]), cut(line, cols[1]), cut(line, cols[2]), cut(line, cols[3]), cut(line, cols[4]),
+                      cut(line, cols[5])});
+  return rows;
+}
+
+// Checklist P01 and F01–F03 on a written plate: qpdf finds nothing, every font is an embedded,
+// subset (ABCDEF+), Identity-H CID font with a ToUnicode map, and poppler renders silently.
+inline std::vector<FontRow> check_plate(const std::string& pdf, bool has_text = true) {
+  auto q = test::run("qpdf --check " + sh(pdf));
+  EXPECT_EQ(q.exit_code, 0) << q.out << q.err;
+  EXPECT_NE(q.out.find("No syntax or stream encoding errors found"), std::string::npos) << q.out;
+  EXPECT_EQ(q.out.find("WARNING"), std::string::npos) << q.out;
+  EXPECT_EQ(q.err, "");
+  const auto rows = pdffonts(pdf);
+  EXPECT_EQ(rows.empty(), !has_text);
+  for (const auto& f : rows) {
+    EXPECT_TRUE(std::regex_match(f.name, std::regex("[A-Z]{6}\\+[A-Za-z0-9-]+"))) << f.name;
+    EXPECT_TRUE(f.type == "CID Type 0C" || f.type == "CID TrueType") << f.type;
+    EXPECT_EQ(f.encoding, "Identity-H");
+    EXPECT_EQ(f.emb, "yes");
+    EXPECT_EQ(f.sub, "yes");
+    EXPECT_EQ(f.uni, "yes");
+  }
+  auto r = test::run("pdftoppm -r 50 " + sh(pdf) + " " + sh(pdf + ".render"));
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.err, "") << "poppler complained";
+  auto gs = test::run("gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=nullpage " + sh(pdf) + " 2>&1");
+  EXPECT_EQ(gs.exit_code, 0);
+  EXPECT_EQ(gs.out, "") << "Ghostscript complained";
+  return rows;
+}
+
+inline std::string write_plate(const std::vector<const Page*>& pages, const std::string& name,
+                        const PdfOptions& options = plate_options()) {
+  Diagnostics d;
+  const std::string out = test::temp_dir("pdf") + "/" + name;
+  EXPECT_TRUE(write_pdf(pages, fonts(), options, out, d)) << diag_text(d);
+  EXPECT_FALSE(d.has_errors()) << diag_text(d);
+  return out;
+}
+
+// 8-bit CMYK raster from Ghostscript (pamcmyk32), for ink and overprint checks.
+struct CmykRaster {
+  int width = 0, height = 0;
+  std::string data;
+  const unsigned char* at(int x, int y) const {
+    return reinterpret_cast<const unsigned char*>(data.data()) + (static_cast<std::size_t>(y) * width + x) * 4;
+  }
+};
+
+inline CmykRaster render_cmyk(const std::string& pdf, int dpi, bool overprint = true) {
+  const std::string out = pdf + ".pam";
+  auto r = test::run("gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=pamcmyk32 -r" + std::to_string(dpi) +
+                     (overprint ? " -dOverprint=/enable" : " -dOverprint=/disable") + " -sOutputFile=" + sh(out) +
+                     " " + sh(pdf));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string pam = test::read_file(out);
+  CmykRaster img;
+  const std::size_t end = pam.find("ENDHDR\n");
+  if (end == std::string::npos) return img;
+  std::smatch m;
+  const std::string hdr = pam.substr(0, end);
+  if (std::regex_search(hdr, m, std::regex("WIDTH (\\d+)"))) img.width = std::stoi(m[1]);
+  if (std::regex_search(hdr, m, std::regex("HEIGHT (\\d+)"))) img.height = std::stoi(m[1]);
+  img.data = pam.substr(end + 7);
+  EXPECT_EQ(img.data.size(), static_cast<std::size_t>(img.width) * img.height * 4);
+  return img;
+}
+
+// Grey raster from poppler (PGM), for geometry checks.
+struct GreyRaster {
+  int width = 0, height = 0;
+  std::string data;
+  int at(int x, int y) const { return static_cast<unsigned char>(data[static_cast<std::size_t>(y) * width + x]); }
+};
+
+inline GreyRaster render_grey(const std::string& pdf, int dpi, const std::string& tag = "g") {
+  const std::string base = pdf + "." + tag;
+  auto r = test::run("pdftoppm -gray -r " + std::to_string(dpi) + " -singlefile " + sh(pdf) + " " + sh(base));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string pgm = test::read_file(base + ".pgm");
+  GreyRaster img;
+  std::istringstream in(pgm);
+  std::string magic;
+  int maxval = 0;
+  in >> magic >> img.width >> img.height >> maxval;
+  in.get();
+  img.data = pgm.substr(static_cast<std::size_t>(in.tellg()));
+  return img;
+}
+
+inline int px(Sp v, int dpi) { return static_cast<int>(pt_from_sp(v) * dpi / 72.0); }
 
 }  // namespace paiban::pdftest

@@ -562,7 +562,32 @@ TEST(Preflight, HeavyInkFillIsC03) {
   EXPECT_EQ(check(path, lenient).count("C03"), 0u);
 }
 
-// Registration colour inside the trim is C08.
+// A spot colour is C02 unless the plate is configured; its alternate must be CMYK (C01).
+TEST(Preflight, SpotColourIsC02UnlessAllowed) {
+  Fixture fx;
+  fx.add_resource("/ColorSpace", "/CSred", QPDFObjectHandle::parse("[/Separation /MastheadRed /DeviceCMYK << /FunctionType 2 "
+                                                                   "/Domain [0 1] /C0 [0 0 0 0] /C1 [0 1 1 0] /N 1 >>]"));
+  fx.content() += "/CSred cs 1 sc 30 30 60 20 re f\n";
+  const std::string path = fx.write("spot");
+  const auto r = check(path);
+  ASSERT_EQ(ids(r), std::set<std::string>{"C02"}) << dump(r);
+  EXPECT_NE(r.first("C02")->message.find("'MastheadRed'"), std::string::npos);
+  PreflightOptions opt;
+  opt.allowed_spot_colours = {"MastheadRed"};
+  EXPECT_TRUE(check(path, opt).findings.empty());
+
+  Fixture alt;
+  alt.add_resource("/ColorSpace", "/CSrgbalt", QPDFObjectHandle::parse("[/Separation /Other /DeviceRGB << /FunctionType 2 "
+                                                                       "/Domain [0 1] /C0 [1 1 1] /C1 [1 0 0] /N 1 >>]"));
+  alt.content() += "/CSrgbalt cs 1 sc 30 30 60 20 re f\n";
+  opt.allowed_spot_colours = {"Other"};
+  const auto ra = check(alt.write("spot-rgb-alt"), opt);
+  ASSERT_EQ(ids(ra), std::set<std::string>{"C01"}) << dump(ra);
+  EXPECT_NE(ra.first("C01")->message.find("without a CMYK alternate"), std::string::npos);
+}
+
+// Registration colour inside the trim is C08. Outside the trim it is a mark (G06): it must stay
+// outside the BleedBox, in /Separation /All, with 0.25–0.5 pt lines — and then G05 does not apply.
 TEST(Preflight, RegistrationColourInsideTrimIsC08) {
   Fixture fx;
   fx.add_resource("/ColorSpace", "/CSall", QPDFObjectHandle::parse("[/Separation /All /DeviceCMYK << /FunctionType 2 /Domain [0 1] "
@@ -572,6 +597,23 @@ TEST(Preflight, RegistrationColourInsideTrimIsC08) {
   opt.ink_limit_percent = 400;
   const auto r = check(fx.write("registration"), opt);
   EXPECT_EQ(ids(r), std::set<std::string>{"C08"}) << dump(r);
+
+  Fixture marks;
+  marks.set_box("/MediaBox", -30, -30, kTrimW + 2 * kBleed + 30, kTrimH + 2 * kBleed + 30);
+  marks.add_resource("/ColorSpace", "/CSall", QPDFObjectHandle::parse("[/Separation /All /DeviceCMYK << /FunctionType 2 "
+                                                                      "/Domain [0 1] /C0 [0 0 0 0] /C1 [1 1 1 1] /N 1 >>]"));
+  // A good crop mark in the slug, left of the bleed.
+  marks.content() += "/CSall CS 1 SC 0.3 w -25 8.5 m -5 8.5 l S\n";
+  const auto good = check(marks.write("good-mark"), opt);
+  EXPECT_TRUE(good.findings.empty()) << dump(good);
+
+  Fixture bad;
+  bad.set_box("/MediaBox", -30, -30, kTrimW + 2 * kBleed + 30, kTrimH + 2 * kBleed + 30);
+  // In CMYK 1 1 1 1, 1 pt wide, reaching from the slug into the bleed.
+  bad.content() += "1 1 1 1 K 1 w -25 4 m 4 4 l S\n";
+  const auto rb = check(bad.write("bad-mark"), opt);
+  ASSERT_EQ(ids(rb), std::set<std::string>{"G06"}) << dump(rb);
+  EXPECT_EQ(rb.count("G06"), 3u) << dump(rb);
 }
 
 // Hairlines below 0.25 pt and thin lines in several inks are C06; effective width counts the CTM

@@ -243,9 +243,9 @@ void compose_story(Context& ctx, std::vector<PageCanvas>& pages, const StorySpec
     sr.overset = !story.all_text.empty();
     sr.overset_characters = story.all_text.size();
     ctx.diags.error("compose.overset", spec.loc,
-                      "story '" + spec.id + "' has no frame: all " + std::to_string(sr.overset_characters) +
-                          " characters are overset",
-                      "add a frame with story = \"" + spec.id + "\"");
+                    "story '" + spec.id + "' has no frame: all " + std::to_string(sr.overset_characters) +
+                        " characters are overset",
+                    "add a frame with story = \"" + spec.id + "\"");
     report.stories.push_back(std::move(sr));
     return;
   }
@@ -328,10 +328,10 @@ void compose_story(Context& ctx, std::vector<PageCanvas>& pages, const StorySpec
     rest = story.texts[p].substr(std::min<std::size_t>(run.token.text_position(), story.texts[p].size()));
     for (std::size_t q = p + 1; q < story.texts.size(); ++q) rest += story.texts[q];
     ctx.diags.error("compose.overset", article.paragraphs[p].loc,
-                      "story '" + spec.id + "' is overset: " + std::to_string(rem.characters) + " characters (" +
-                          std::to_string(rem.lines) + " lines) do not fit; it stops on page " + sr.stopped_page +
-                          " in frame " + sr.stopped_frame + ", paragraph " + std::to_string(p + 1),
-                      "shorten the article, or enlarge or add frames to its chain");
+                    "story '" + spec.id + "' is overset: " + std::to_string(rem.characters) + " characters (" +
+                        std::to_string(rem.lines) + " lines) do not fit; it stops on page " + sr.stopped_page +
+                        " in frame " + sr.stopped_frame + ", paragraph " + std::to_string(p + 1),
+                    "shorten the article, or enlarge or add frames to its chain");
   } else if (last_frame) {
     const auto& cols = run.fragments[*last_frame];
     if (run.balanced[*last_frame]) {

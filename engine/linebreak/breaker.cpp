@@ -39,6 +39,7 @@ enum NodeFlag : std::uint8_t {
   kFlagOverfull = 2,
   kFlagLoose = 4,      // beyond the hard stretch limits, or cannot be filled
   kFlagOrphan = 8,     // last line shorter than orphan_min units
+  kFlagHang = 16,      // the line's last mark hangs past the measure (§7 hanging)
 };
 
 struct Node {
@@ -83,20 +84,12 @@ class Breaker {
       avail_.push_back(l == 0 ? w - d.style.first_indent : w);
     }
     orphan_min_ = static_cast<std::uint32_t>(std::max(0, d.style.orphan_min));
+    // With hanging on, a line may end up to one mark's ink half past the measure, so a node is
+    // dropped only when even that cannot make a later line fit.
+    hang_max_ = d.style.hanging ? d.em / 2 + d.em / 100 : 0;
     last_special_ = -1;
     for (std::size_t l = 0; l + 1 < avail_.size(); ++l)
       if (avail_[l] != avail_[l + 1]) last_special_ = static_cast<int>(l);
-    // Glue kept at a break, per candidate position: the inner loop touches only these arrays.
-    tail_.resize(m_ + 1);
-    for (std::size_t e = 1; e <= m_; ++e) tail_[e] = d.tail(e).sums();
-  }
-
-  // Sums of the line from node position s to e = prefix[e] − base(s) + tail(e).
-  Sums base_of(std::size_t s) const {
-    Sums b = d_.prefix[s];
-    if (s > 0) b += d_.gaps[s].mid();
-    b -= d_.head(s).sums();
-    return b;
   }
 
   Sp avail(int line) const { return avail_[std::min<std::size_t>(static_cast<std::size_t>(line), avail_.size() - 1)]; }
@@ -109,7 +102,7 @@ class Breaker {
     active_.clear();
     {
       Node start;
-      start.base = base_of(0);
+      start.base = d_.line_base[0];
       start.avail = avail(0);
       nodes_.push_back(start);
     }
@@ -127,36 +120,39 @@ class Breaker {
       std::int32_t from;
       double ratio;
       std::uint8_t flags;
-      double b, p, dem;
     };
     std::vector<Best> best;
     std::vector<std::uint32_t> keep;
     for (std::size_t e = 1; e <= m_; ++e) {
-      const Gap* gap = e < m_ ? &d_.gaps[e] : nullptr;
-      const bool emergency = gap && gap->brk == BreakKind::Prohibited;
-      if (gap && gap->brk == BreakKind::Prohibited && !(pass == 3 && gap->emergency_ok)) continue;
+      const PreparedParagraphData::BreakPoint& bp = d_.points[e];
+      const bool emergency = bp.kind == BreakKind::Prohibited;
+      if (emergency && !(pass == 3 && bp.emergency_ok)) continue;
       ++candidates;
       const bool last = e == m_;
-      const bool forced = last || gap->brk == BreakKind::Mandatory;
+      const bool forced = bp.kind == BreakKind::Mandatory;
       best.clear();
       keep.clear();
       std::int32_t rescue = -1;  // best node dropped here (final-pass overfull rescue)
       const Sums& pre = d_.prefix[e];
-      const Sums& tail = tail_[e];
+      const Sums& tail = d_.line_tail[e];
       evaluations_ += active_.size();
       for (std::uint32_t idx : active_) {
         const Node& a = nodes_[idx];
         const Sp av = a.avail;
         const Sums in = pre - a.base;
-        if (in.natural - in.shrink > av) {
+        if (in.natural - in.shrink - hang_max_ > av) {
           // No later break can fit either: widths only grow (no negative items).
           if (rescue < 0 || nodes_[static_cast<std::size_t>(rescue)].total > a.total) rescue = static_cast<std::int32_t>(idx);
           continue;
         }
         keep.push_back(idx);
-        const Sums t = in + tail;
+        Sums t = in + tail;
         double b = 0, r = 0;
         std::uint8_t flags = emergency ? kFlagEmergency : 0;
+        if (bp.hang && t.natural - t.shrink > av && t.natural - bp.hang - t.shrink <= av) {
+          t.natural -= bp.hang;  // allow-end: hang only what would not fit otherwise (§7)
+          flags |= kFlagHang;
+        }
         if (t.natural > av) {
           const Sp excess = t.natural - av;
           if (t.shrink < excess) continue;  // overfull only because of the kept line-end blank
@@ -182,7 +178,7 @@ class Breaker {
           }
         }
         double p = 0;
-        if (gap && !forced) p += gap->penalty;
+        if (!forced) p += bp.penalty;
         if (emergency) p += kEmergencyPenalty;
         if (last && a.pos > 0 && d_.units[m_] >= orphan_min_ && last_line_units(a.pos) < orphan_min_) {
           if (pass == 1) continue;  // 孤字 (§7)
@@ -199,8 +195,8 @@ class Breaker {
                   fmt_double(" p=%.0f", p) + fmt_double(" d=%.0f", dem) + ((flags & kFlagLoose) ? " loose" : "") +
                   ((flags & kFlagOrphan) ? " orphan" : "") + ((flags & kFlagEmergency) ? " emergency" : "") + "\n";
         }
-        if (it == best.end()) best.push_back({key, total, static_cast<std::int32_t>(idx), r, flags, b, p, dem});
-        else if (total < it->total) *it = {key, total, static_cast<std::int32_t>(idx), r, flags, b, p, dem};
+        if (it == best.end()) best.push_back({key, total, static_cast<std::int32_t>(idx), r, flags});
+        else if (total < it->total) *it = {key, total, static_cast<std::int32_t>(idx), r, flags};
       }
       if (forced) {
         for (std::uint32_t idx : keep)
@@ -212,14 +208,13 @@ class Breaker {
         const Node& a = nodes_[static_cast<std::size_t>(rescue)];
         const std::int32_t key = a.line + 1 > last_special_ ? -1 : a.line + 1;
         best.push_back({key, a.total + kOverfullDemerits, rescue, -1.0,
-                        static_cast<std::uint8_t>(kFlagOverfull | (emergency ? kFlagEmergency : 0)), 0, 0,
-                        kOverfullDemerits});
+                        static_cast<std::uint8_t>(kFlagOverfull | (emergency ? kFlagEmergency : 0))});
         if (text_)
           out_ += "@ " + std::to_string(d_.text_pos(e)) + " " + preview(d_, e) + " via @@" + std::to_string(rescue) +
                   " overfull (rescue)\n";
       }
       active_.swap(keep);
-      const Sums base_e = best.empty() ? Sums{} : base_of(e);
+      const Sums& base_e = d_.line_base[e];
       for (const Best& b : best) {
         Node nn;
         nn.base = base_e;
@@ -271,9 +266,9 @@ class Breaker {
   BreakTrace* trace_;
   bool text_;
   std::vector<Sp> raw_, avail_;
-  std::vector<Sums> tail_;
   int last_special_ = -1;
   std::uint32_t orphan_min_ = 0;
+  Sp hang_max_ = 0;
   std::vector<Node> nodes_;
   std::vector<std::uint32_t> active_;
   std::size_t max_active_ = 0;
@@ -375,7 +370,9 @@ void LineSetter::set(const Node& from, const Node& to, Sp width, Sp avail, Line&
     slots_[k - s] = {{&g.lb, 0}, {&g.skip, 0}, {&g.rb, 0}};
   }
   slots_[e - s].lb.glue = &d.tail(e);
-  Sp natural = 0;
+  // A hanging mark (§7) is set after the measure: the rest of the line is justified without it.
+  const Sp hang = (to.flags & kFlagHang) ? d.atoms[e - 1].width : 0;
+  Sp natural = -hang;
   for (std::size_t k = s; k < e; ++k) natural += d.atoms[k].width;
   for (std::size_t k = s + 1; k < e; ++k) natural += d.gaps[k].track;
   all_.clear();
@@ -455,7 +452,8 @@ void LineSetter::set(const Node& from, const Node& to, Sp width, Sp avail, Line&
   auto put_spaces = [&](const Gap& g, Sp at) {
     for (std::uint32_t gi = g.space_glyph_begin; gi < g.space_glyph_end; ++gi) out.glyphs.push_back({gi, at, at, 0});
   };
-  // A single-glyph atom's set box spans its owned blanks (rule book notation X[w]).
+  // An atom's set box (its owned blanks included, rule book notation X[w]) goes to its first
+  // glyph; further glyphs of the atom (marks, ligature parts) get empty boxes at its left edge.
   std::size_t box_glyph = 0;
   bool box_open = false;
   Sp box_left = 0;
@@ -477,13 +475,11 @@ void LineSetter::set(const Node& from, const Node& to, Sp width, Sp avail, Line&
     const Sp left = x;
     x += width_of(slots_[k - s].rb);
     Sp pen = x + a.pen;
-    if (a.glyph_end == a.glyph_begin + 1) {
-      box_glyph = out.glyphs.size();
-      box_open = true;
-      box_left = left;
-    }
+    box_glyph = out.glyphs.size();
+    box_open = a.glyph_end > a.glyph_begin;
+    box_left = left;
     for (std::uint32_t gi = a.glyph_begin; gi < a.glyph_end; ++gi) {
-      out.glyphs.push_back({gi, pen, pen, sh.glyphs[gi].advance});
+      out.glyphs.push_back({gi, pen, left, 0});
       pen += sh.glyphs[gi].advance;
     }
     x += a.width;
@@ -495,7 +491,8 @@ void LineSetter::set(const Node& from, const Node& to, Sp width, Sp avail, Line&
   out.begin = s == 0 ? 0 : d.atoms[s].text_begin;
   out.end = e == m ? static_cast<std::uint32_t>(d.text.size()) : d.atoms[e].text_begin;
   out.width = width;
-  out.natural = indent + natural;
+  out.natural = indent + natural + hang;
+  out.hanging = hang > 0;
   out.ratio = ratio;
   out.last = e == m;
   out.hard_break = e < m && d.gaps[e].brk == BreakKind::Mandatory;
@@ -532,6 +529,18 @@ LineSet linebreak(const PreparedParagraph& p, const LineWidths& widths, Diagnost
     trace->passes = pass;
     trace->max_active = br.max_active();
     trace->evaluations = br.evaluations();
+  }
+  if (final_node < 0) {
+    // Cannot happen (the emergency pass always reaches the end); never lose text if it does.
+    Line l;
+    l.begin = 0;
+    l.end = static_cast<std::uint32_t>(d.text.size());
+    l.width = br.raw_width(0);
+    l.last = l.overfull = true;
+    for (std::uint32_t g = 0; g < d.shaped.glyphs.size(); ++g) l.glyphs.push_back({g, 0, 0, 0});
+    diags.error("linebreak.failed", d.where, "the paragraph could not be broken into lines", "report this as a bug");
+    out.lines.push_back(std::move(l));
+    return out;
   }
   const std::vector<Node>& nodes = br.nodes();
   std::vector<std::int32_t> path;

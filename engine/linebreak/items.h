@@ -120,6 +120,17 @@ struct PreparedParagraphData {
   std::vector<Gap> gaps;           // size atoms.size() + 1; gaps[atoms.size()] = trailing spaces
   std::vector<Sums> prefix;        // prefix[k+1] = prefix[k] + gaps[k].mid() + atoms[k] (gaps[0] = 0)
   std::vector<std::uint32_t> units;  // units[k] = units in atoms [0, k)
+  // Compact copies for the breaker's inner loop (§9: O(1) per line measurement, cache-friendly):
+  // the break at each position, and the sums a line starting / ending there adds.
+  struct BreakPoint {
+    BreakKind kind = BreakKind::Prohibited;
+    bool emergency_ok = false;
+    std::int16_t penalty = 0;
+    std::int32_t hang = 0;  // width that may hang past the line end at a break here (§7)
+  };
+  std::vector<BreakPoint> points;  // points[k]: break before atom k (k = atoms.size(): the end)
+  std::vector<Sums> line_base;     // line from k to e measures prefix[e] − line_base[k] + line_tail[e]
+  std::vector<Sums> line_tail;
   Glue start_head;  // paragraph start: kept blank of an opening mark (space-first, §3.4)
   Glue end_tail;    // paragraph end: kept blank of a closing mark
   Sp em = 0;

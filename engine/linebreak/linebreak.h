@@ -46,6 +46,9 @@ struct ParagraphStyle {
   LineEndTrim line_end_trim = LineEndTrim::Always;
   LineStartTrim line_start_trim = LineStartTrim::SpaceFirst;
   Autospace autospace = Autospace::Quarter;
+  // hanging = allow-end (§7): a single 、，。． that would not fit may hang past the line end.
+  // Off in mainland body text (CLREQ).
+  bool hanging = false;
 };
 
 // Width-independent state of one paragraph: text, analysis, shaping and the item list.
@@ -78,7 +81,8 @@ struct LineGlyph {
   Sp x = 0;                 // final pen x relative to the line start (justification applied)
   // The box the glyph is set in (rule book notation X[w]): for a trimmed or compressed mark
   // its ink half plus what is left of its blank; for other glyphs the advance box. A trimmed
-  // opening mark has set_x = x + ½ em.
+  // opening mark has set_x = x + ½ em. Further glyphs of one cluster (combining marks, parts
+  // of a multi-glyph cluster) have an empty box at the cluster's left edge.
   Sp set_x = 0;
   Sp set_width = 0;
 };
@@ -93,6 +97,7 @@ struct Line {
   bool overfull = false;             // wider than the measure (reported)
   bool loose = false;                // stretched beyond the hard limits of §4.4 (reported)
   bool hard_break = false;           // ends at a mandatory break (not justified)
+  bool hanging = false;              // its last mark hangs outside the measure (hanging=allow-end)
   std::vector<LineGlyph> glyphs;     // in logical order
 };
 

@@ -117,7 +117,6 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
 
   // 5. Atoms (non-space clusters) and the spaces between them.
   InkCache inks(fonts);
-  std::vector<std::uint32_t> gap_space_begin, gap_space_end;  // glyph ranges of spaces per gap
   d->gaps.emplace_back();
   std::uint32_t pending_space_gb = clusters.empty() ? 0 : clusters.front().gb, pending_space_ge = pending_space_gb;
   bool pending_spaces = false;
@@ -127,6 +126,15 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
       if (!pending_spaces) pending_space_gb = c.gb;
       pending_space_ge = c.ge;
       pending_spaces = true;
+      continue;
+    }
+    if (ci.cls == C::Combining && !pending_spaces && !d->atoms.empty()) {
+      // A combining mark, joiner or selector stays in its base's box: never broken from it,
+      // never spaced (HarfBuzz gives it its own cluster at the monotone-characters level).
+      Atom& base = d->atoms.back();
+      base.text_end = c.te;
+      base.glyph_end = c.ge;
+      base.width += advance_of(c);
       continue;
     }
     Gap& before = d->gaps.back();
@@ -243,7 +251,7 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
     }
     return g;
   };
-  auto kept_blank = [&](Sp blank, std::uint8_t prio, bool line_end) {
+  auto kept_blank = [&](Sp blank, bool line_end) {
     // What survives of a blank at a line edge (§3.4).
     Glue g;
     if (blank == 0) return g;
@@ -256,7 +264,6 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
     } else {
       if (style.line_start_trim == LineStartTrim::SpaceAll) g.natural = blank;
     }
-    (void)prio;
     return g;
   };
   for (std::size_t k = 1; k < m; ++k) {
@@ -319,8 +326,8 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
     }
     g.track = style.tracking;
     // Line-edge remains (§3.4) from the blanks before collapsing.
-    g.tail = kept_blank(a.blank_right, a.shrink_prio, true);
-    g.head = kept_blank(b.blank_left, b.shrink_prio, false);
+    g.tail = kept_blank(a.blank_right, true);
+    g.head = kept_blank(b.blank_left, false);
     // Break opportunity: the strongest between the two atoms (spaces sit in between).
     const BreakOpportunity* chosen = &d->breaks[b.text_begin];
     for (std::uint32_t q = a.text_end; q <= b.text_begin; ++q) {
@@ -338,7 +345,7 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
   if (m > 0) {
     const Atom& first = atoms.front();
     if (first.blank_left && style.line_start_trim != LineStartTrim::TrimStart) d->start_head.natural = first.blank_left;
-    d->end_tail = kept_blank(atoms.back().blank_right, atoms.back().shrink_prio, true);
+    d->end_tail = kept_blank(atoms.back().blank_right, true);
   }
 
   // 9. Prefix sums for O(1) line measurement (§9 complexity).
@@ -350,6 +357,28 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
     s.natural += atoms[k].width;
     d->prefix[k + 1] = s;
     d->units[k + 1] = d->units[k] + atoms[k].unit;
+  }
+  d->points.assign(m + 1, {});
+  d->line_base.assign(m + 1, Sums{});
+  d->line_tail.assign(m + 1, Sums{});
+  for (std::size_t k = 0; k <= m; ++k) {
+    if (k > 0 && k < m) d->points[k] = {gaps[k].brk, gaps[k].emergency_ok, gaps[k].penalty, 0};
+    if (k == m) d->points[k] = {BreakKind::Mandatory, false, 0, 0};
+    if (style.hanging && k > 0 && k < m && d->points[k].kind == BreakKind::Allowed) {
+      // §7: only 、，。． hang, one per line, never when two marks are adjacent.
+      const Atom& mark = atoms[k - 1];
+      const bool hangable = (mark.cls == C::Comma || mark.cls == C::Stop) && close_type(mark) &&
+                            mark.text_end == mark.text_begin + 1;
+      const bool after_mark = k >= 2 && (atoms[k - 2].punct.fit != PunctFit::Fixed ||
+                                         atoms[k - 2].cls == C::MiddleDot || atoms[k - 2].cls == C::Dash ||
+                                         atoms[k - 2].cls == C::Ellipsis);
+      if (hangable && !after_mark) d->points[k].hang = static_cast<std::int32_t>(mark.width);
+    }
+    Sums base = d->prefix[k];
+    if (k > 0 && k < m) base += gaps[k].mid();
+    if (k < m) base -= d->head(k).sums();
+    d->line_base[k] = base;
+    if (k > 0) d->line_tail[k] = d->tail(k).sums();
   }
   return PreparedParagraph{std::move(d)};
 }

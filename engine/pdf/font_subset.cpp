@@ -175,9 +175,16 @@ bool GlyphUsage::contains(FaceId face, std::uint32_t gid) const {
 }
 
 struct FontSubsetCache::Impl {
+  // One slot per (face, glyph set), filled once: page files written in parallel that need the
+  // same subset wait for the first writer's hb-subset run instead of repeating it.
+  struct Slot {
+    std::once_flag once;
+    std::shared_ptr<const pdf::FontSubset> subset;
+    std::string error;
+  };
   mutable std::mutex mu;
   GlyphUsage edition;
-  std::map<std::pair<FaceId, std::set<std::uint32_t>>, std::shared_ptr<const pdf::FontSubset>> subsets;
+  std::map<std::pair<FaceId, std::set<std::uint32_t>>, std::shared_ptr<Slot>> slots;
   std::size_t made = 0;
 };
 
@@ -197,28 +204,31 @@ std::size_t FontSubsetCache::subsets_made() const {
 std::shared_ptr<const pdf::FontSubset> FontSubsetCache::subset(const FontSet& fonts, FaceId face,
                                                                const std::set<std::uint32_t>& glyphs,
                                                                Diagnostics& diags) {
-  std::set<std::uint32_t> want = glyphs;
-  want.insert(0);
-  {
-    std::lock_guard lock(impl_->mu);
-    if (auto it = impl_->edition.faces().find(face); it != impl_->edition.faces().end())
-      want.insert(it->second.begin(), it->second.end());
-    if (auto it = impl_->subsets.find({face, want}); it != impl_->subsets.end()) return it->second;
-  }
   if (face >= fonts.face_count()) {
     diags.error("pdf.font-subset-failed", {}, "face " + std::to_string(face) + " is not in the font set");
     return nullptr;
   }
-  const Face& f = fonts.face(face);
-  std::string error;
-  std::shared_ptr<const pdf::FontSubset> s = pdf::make_subset(f, face, want, &error);
-  if (!s) {
-    diags.error("pdf.font-subset-failed", {f.info().path}, "cannot subset " + f.info().postscript_name + ": " + error);
-    return nullptr;
+  std::set<std::uint32_t> want = glyphs;
+  want.insert(0);
+  std::shared_ptr<Impl::Slot> slot;
+  {
+    std::lock_guard lock(impl_->mu);
+    if (auto it = impl_->edition.faces().find(face); it != impl_->edition.faces().end())
+      want.insert(it->second.begin(), it->second.end());
+    auto& s = impl_->slots[{face, want}];
+    if (!s) s = std::make_shared<Impl::Slot>();
+    slot = s;
   }
-  std::lock_guard lock(impl_->mu);
-  ++impl_->made;
-  return impl_->subsets.emplace(std::make_pair(face, std::move(want)), s).first->second;
+  const Face& f = fonts.face(face);
+  std::call_once(slot->once, [&] {
+    slot->subset = pdf::make_subset(f, face, want, &slot->error);
+    std::lock_guard lock(impl_->mu);
+    ++impl_->made;
+  });
+  if (!slot->subset)
+    diags.error("pdf.font-subset-failed", {f.info().path},
+                "cannot subset " + f.info().postscript_name + ": " + slot->error);
+  return slot->subset;
 }
 
 }  // namespace paiban

@@ -3,6 +3,7 @@
 #include <jpeglib.h>
 #include <lcms2.h>
 #include <png.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <csetjmp>
@@ -192,6 +193,44 @@ bool to_cmyk(const std::vector<std::uint8_t>& src, int components, std::size_t p
   return true;
 }
 
+// The embedded ICC profile of a PNG (iCCP chunk: name, NUL, method 0, zlib data), or empty.
+// libpng's simplified reader ignores it, so it is taken from the chunk list here.
+std::string png_icc_profile(const std::string& png) {
+  std::size_t at = 8;
+  auto u32 = [&](std::size_t o) {
+    return (std::uint32_t(static_cast<unsigned char>(png[o])) << 24) |
+           (std::uint32_t(static_cast<unsigned char>(png[o + 1])) << 16) |
+           (std::uint32_t(static_cast<unsigned char>(png[o + 2])) << 8) | std::uint32_t(static_cast<unsigned char>(png[o + 3]));
+  };
+  while (at + 12 <= png.size()) {
+    const std::uint32_t len = u32(at);
+    const std::string type = png.substr(at + 4, 4);
+    if (at + 12 + len > png.size() || type == "IDAT" || type == "IEND") break;  // iCCP precedes IDAT
+    if (type == "iCCP") {
+      const std::string data = png.substr(at + 8, len);
+      const std::size_t nul = data.find('\0');
+      if (nul == std::string::npos || nul + 2 > data.size() || data[nul + 1] != 0) return {};
+      z_stream z{};
+      if (inflateInit(&z) != Z_OK) return {};
+      z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data() + nul + 2));
+      z.avail_in = static_cast<uInt>(data.size() - nul - 2);
+      std::string out;
+      char buf[16384];
+      int rc = Z_OK;
+      while (rc == Z_OK && out.size() < (64u << 20)) {
+        z.next_out = reinterpret_cast<Bytef*>(buf);
+        z.avail_out = sizeof buf;
+        rc = inflate(&z, Z_NO_FLUSH);
+        out.append(buf, sizeof buf - z.avail_out);
+      }
+      inflateEnd(&z);
+      return rc == Z_STREAM_END ? out : std::string();
+    }
+    at += 12 + len;
+  }
+  return {};
+}
+
 std::optional<std::string> read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
@@ -273,7 +312,8 @@ std::optional<PdfImage> load_image(const std::string& path, const ImageConversio
       png_image_free(&png);
       return fail("pdf.image-unreadable", "bad PNG: " + msg);
     }
-    // The simplified libpng API delivers sRGB-encoded samples; an iCCP profile is not applied.
+    // Samples are as stored (sRGB-encoded unless an iCCP profile says otherwise).
+    icc = png_icc_profile(b);
     img.kind = components == 1 ? "grey PNG" : "RGB PNG";
   } else {
     return fail("pdf.image-unsupported", "not a JPEG or PNG file", "place JPEG (photos) or PNG (graphics) files");

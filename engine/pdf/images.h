@@ -4,7 +4,7 @@
 //   - RGB and grey JPEG: decoded, converted with lcms2 from the embedded profile (else sRGB /
 //     gamma-2.2 grey) to the output profile's CMYK, total ink limited, re-encoded as CMYK JPEG.
 //   - PNG: decoded (libpng; alpha composited onto paper white, X-1a has no transparency),
-//     converted the same way, stored losslessly (/FlateDecode).
+//     converted the same way from its iCCP profile (else sRGB), stored losslessly (/FlateDecode).
 #pragma once
 
 #include <cstddef>

@@ -7,8 +7,8 @@
 #include <ctime>
 #include <sstream>
 
+#include "engine/base/atomic_file.h"
 #include "engine/base/text.h"
-#include "engine/pdf/atomic_file.h"
 #include "engine/pdf/content.h"
 #include "engine/pdf/document.h"
 #include "engine/pdf/font_embed.h"
@@ -342,18 +342,19 @@ class Writer : public ContentResources {
     const double wi = pt_from_sp(item.placement.w) / 72.0, hi = pt_from_sp(item.placement.h) / 72.0;
     if (wi <= 0 || hi <= 0) return;
     const double px = im.width / wi, py = im.height / hi;
-    const double ppi = std::min(px, py);
+    const double ppi = std::min(px, py), ppi_max = std::max(px, py);
     char buf[160];
     std::snprintf(buf, sizeof buf, "image %dx%d px placed at %.1fx%.1f mm: effective %.0fx%.0f ppi", im.width,
                   im.height, mm_from_sp(item.placement.w), mm_from_sp(item.placement.h), px, py);
-    if (ppi < 120)
-      diags_.error("pdf.image-ppi", SourceLoc::on_page(page_label_), buf + (" (" + item.path + ")"),
-                   "contone images need at least 150 ppi (target 200)");
-    else if (ppi < 170 || ppi > 450)
-      diags_.warning("pdf.image-ppi", SourceLoc::on_page(page_label_), buf + (" (" + item.path + ")"),
+    // Outside the checklist's range this is a warning; whether it stops the plate (I01: error
+    // below 120 ppi) is preflight's verdict, the writer still produces the file.
+    std::string msg = buf;
+    msg += " (" + item.path + ")";
+    if (ppi < 150 || ppi_max > 400)
+      diags_.warning("pdf.image-ppi", SourceLoc::on_page(page_label_), msg,
                      "contone images should be 150–400 ppi (target 200)");
     else
-      diags_.note("pdf.image-ppi", SourceLoc::on_page(page_label_), buf + (" (" + item.path + ")"));
+      diags_.note("pdf.image-ppi", SourceLoc::on_page(page_label_), msg);
   }
 
   // A stable id of the input for XMP (the /ID is a hash of the output itself).
@@ -378,7 +379,10 @@ class Writer : public ContentResources {
     const std::size_t first = bytes.rfind(ph);
     if (first == std::string::npos) return false;
     const std::size_t second = bytes.rfind(ph, first - 1);
-    if (second == std::string::npos) return false;
+    // Both must be the trailer's (the last "trailer" keyword precedes them), never bytes that
+    // happen to match inside a stream.
+    const std::size_t trailer = bytes.rfind("trailer");
+    if (second == std::string::npos || trailer == std::string::npos || second < trailer) return false;
     const auto digest = sha256(bytes);
     const std::string id = std::string("<") + hex_upper(std::string_view(reinterpret_cast<const char*>(digest.data()), 16)) + ">";
     bytes.replace(first, ph.size(), id);
@@ -418,12 +422,13 @@ bool write_pdf(const std::vector<const Page*>& pages, const FontSet& fonts, cons
                 "the previous file, if any, is unchanged");
     return false;
   }
-  const std::string err = pdf::write_file_atomically(path, *bytes);
-  if (!err.empty()) {
-    diags.error("pdf.write-failed", {path}, err, "the previous file, if any, is unchanged");
-    return false;
-  }
-  return true;
+  // engine/base's atomic write: temporary file in the target directory, fsync, rename.
+  Diagnostics io;
+  if (write_file_atomic(path, *bytes, io)) return true;
+  for (const auto& e : io.all())
+    diags.error("pdf.write-failed", e.loc, e.message, "the previous file, if any, is unchanged");
+  if (io.all().empty()) diags.error("pdf.write-failed", {path}, "the PDF could not be written");
+  return false;
 }
 
 bool write_pdf(const std::vector<const Page*>& pages, const FontSet& fonts, const PdfOptions& options,

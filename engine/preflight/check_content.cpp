@@ -1,14 +1,16 @@
 // Content-stream checks: an interpreter over qpdf's parsed tokens (QPDFObjectHandle::
 // parseContentStream) that tracks the graphics state — q/Q, cm, gs (LW, OP/op/OPM, Font), colour
 // spaces and colours, line width, text state — and checks every painting operator:
-//   C01 colour spaces, C03 vector ink, C04 black text pure K, C05 black overprint, C06 small/thin
+//   C01 colour spaces, C02 spot plates, C03 vector ink, C04 black text pure K, C05 black overprint, C06 small/thin
 //   elements in one ink + minimum line width, C08 registration colour, F03 missing glyphs
 //   (.notdef), F04 minimum text size, F05 text rendering modes, G05 extent beyond the BleedBox,
+//   G06 marks,
 //   I01–I05 images, P11 PostScript operator.
 // Form XObjects are entered (with their /Matrix and /BBox), coloured tiling patterns are run once.
 #include <fmt/format.h>
 #include <qpdf/QPDFPageObjectHelper.hh>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <memory>
@@ -108,7 +110,7 @@ std::shared_ptr<FontInfo> load_font(QPDFObjectHandle f, const std::string& res_n
   } else {
     fi->type3 = sub == "/Type3";
     fd = f.getKey("/FontDescriptor");
-    fi->first_char = static_cast<int>(num_or(f.getKey("/FirstChar"), 0));
+    fi->first_char = clamp_int(num_or(f.getKey("/FirstChar"), 0), 0, 0xFFFF);
     if (auto w = f.getKey("/Widths"); w.isArray())
       for (auto& x : w.aitems()) fi->widths.push_back(num_or(x, 0));
     if (fd.isDictionary()) fi->missing_width = num_or(fd.getKey("/MissingWidth"), 0);
@@ -277,7 +279,7 @@ class PageChecker {
     if (op == "Tz") { gs.Th = number(r, 0) / 100; return; }
     if (op == "TL") { gs.TL = number(r, 0); return; }
     if (op == "Ts") { gs.Ts = number(r, 0); return; }
-    if (op == "Tr") { gs.Tr = static_cast<int>(number(r, 0)); return; }
+    if (op == "Tr") { gs.Tr = clamp_int(number(r, 0), -1, 8); return; }
     if (op == "Td" || op == "TD") {
       if (op == "TD") gs.TL = -number(r, 1);
       r.tlm = Matrix{1, 0, 0, 1, number(r, 0), number(r, 1)}.then(r.tlm);
@@ -388,7 +390,7 @@ class PageChecker {
       if (!g.hasKey("/op")) gs.op = gs.OP;
     }
     if (auto v = g.getKey("/op"); v.isBool()) gs.op = v.getBoolValue();
-    if (auto v = g.getKey("/OPM"); v.isNumber()) gs.OPM = static_cast<int>(v.getNumericValue());
+    if (auto v = g.getKey("/OPM"); v.isNumber()) gs.OPM = clamp_int(v.getNumericValue(), 0, 2);
     if (auto v = g.getKey("/Font"); v.isArray() && v.getArrayNItems() == 2 && v.getArrayItem(0).isDictionary()) {
       gs.font = font_of(v.getArrayItem(0), name + " font");
       gs.font_size = num_or(v.getArrayItem(1), 0);
@@ -422,29 +424,57 @@ class PageChecker {
     return p;
   }
 
-  // C01. Returns false when the space is not allowed (and was reported).
+  // C01, and C02 for the spot plates the space paints on. Returns false when the space is not
+  // allowed (and was reported).
   bool check_space(const Run& r, const ColourSpace& cs, const Box& where, const char* what) {
+    for (const ColourSpace* s = &cs; s; s = s->base.get()) {
+      if (s->kind != CsKind::Separation && s->kind != CsKind::DeviceN) continue;
+      for (const auto& name : s->colorants) {
+        if (name == "Cyan" || name == "Magenta" || name == "Yellow" || name == "Black" || name == "All" || name == "None") continue;
+        const auto& ok = opt_.allowed_spot_colours;
+        if (std::find(ok.begin(), ok.end(), name) == ok.end())
+          add("C02", Severity::Error, place(r, where),
+              fmt::format("spot colour '{}' in {} is not among the allowed plates{}", name, what,
+                          ok.empty() ? " (none configured)" : ""),
+              "spot" + name);
+      }
+    }
     const std::string why = forbidden_reason(cs);
     if (why.empty()) return true;
     add("C01", Severity::Error, place(r, where), fmt::format("{} in {}", why, what), std::string(what) + why);
     return false;
   }
 
-  // C03 and C08 for a uniformly coloured area; G05 for its extent.
-  void check_ink(const Run& r, const Inks& inks, const Box& visible, const char* what) {
+  // Checks on the painted area: C03 ink and C08 registration colour inside the trim; marks
+  // (registration colour outside the trim, checklist G06) must stay outside the BleedBox, use
+  // /Separation /All and 0.25–0.5 pt lines; anything else must stay inside the BleedBox (G05).
+  void check_area(const Run& r, const Painted& p, const Box& visible, const char* what, double stroke_width_pt = -1) {
     if (r.in_pattern || !visible.valid) return;
-    const double tac = inks.total() * 100;
-    if (tac > opt_.ink_limit_percent + 0.05 && mm2_of(visible.intersect(page_.eff_bleed)) >= opt_.ink_min_area_mm2)
-      add("C03", Severity::Error, visible,
-          fmt::format("{} total ink {} % ({}) exceeds the {} % limit", what, fmt_num(tac, 1), inks.describe(), opt_.ink_limit_percent),
-          std::string(what) + inks.describe());
-    if (inks.registration_like() && visible.intersects(page_.eff_trim))
-      add("C08", Severity::Error, visible, fmt::format("{} in registration colour ({}) inside the TrimBox", what, inks.describe()),
-          what);
-  }
-
-  void check_extent(const Run& r, const Box& visible, const char* what) {
-    if (r.in_pattern || !visible.valid) return;
+    if (p.has_inks) {
+      const double tac = p.inks.total() * 100;
+      if (tac > opt_.ink_limit_percent + 0.05 && mm2_of(visible.intersect(page_.eff_bleed)) >= opt_.ink_min_area_mm2)
+        add("C03", Severity::Error, visible,
+            fmt::format("{} total ink {} % ({}) exceeds the {} % limit", what, fmt_num(tac, 1), p.inks.describe(),
+                        opt_.ink_limit_percent),
+            std::string(what) + p.inks.describe());
+      if (p.inks.registration_like()) {
+        if (visible.intersects(page_.eff_trim)) {
+          add("C08", Severity::Error, visible,
+              fmt::format("{} in registration colour ({}) inside the TrimBox", what, p.inks.describe()), what);
+        } else {
+          if (visible.intersects(page_.eff_bleed))
+            add("G06", Severity::Error, visible, fmt::format("mark ({}) reaches into the BleedBox", what), "bleed");
+          if (!p.inks.registration)
+            add("G06", Severity::Error, visible,
+                fmt::format("mark ({}) in {}; marks use /Separation /All", what, p.inks.describe()), "all");
+          constexpr double kMarkMin = 0.25, kMarkMax = 0.5;  // checklist G06
+          if (stroke_width_pt >= 0 && (stroke_width_pt < kMarkMin - 1e-6 || stroke_width_pt > kMarkMax + 1e-6))
+            add("G06", Severity::Error, visible,
+                fmt::format("mark line width {} pt outside 0.25–0.5 pt", fmt_num(stroke_width_pt, 3)), "width");
+          return;  // marks belong outside the BleedBox: not G05
+        }
+      }
+    }
     if (!page_.eff_bleed.contains(visible, kBleedTolPt))
       add("G05", Severity::Warning, visible, fmt::format("{} extends beyond the BleedBox", what), what);
   }
@@ -477,23 +507,21 @@ class PageChecker {
     const Box visible = bbox.intersect(gs.clip);
     if (fill && bbox.valid) {
       auto p = painted(r, gs.fill, visible);
-      if (check_space(r, *p.space, visible, "fill") && p.has_inks) {
-        check_ink(r, p.inks, visible, "fill");
-      }
-      if (visible.valid) check_extent(r, visible, "fill");
+      if (!check_space(r, *p.space, visible, "fill")) p.has_inks = false;
+      check_area(r, p, visible, "fill");
     }
     if (stroke && bbox.valid) {
       const double width_pt = gs.line_width * gs.ctm.min_scale();
       auto p = painted(r, gs.stroke, visible);
-      const bool space_ok = check_space(r, *p.space, visible, "stroke");
+      if (!check_space(r, *p.space, visible, "stroke")) p.has_inks = false;
       if (visible.valid) {
         if (width_pt < pt_from_sp(opt_.min_line_width) - 1e-6)
           add("C06", Severity::Error, place(r, visible),
               fmt::format("line width {} pt is below the {} pt minimum{}", fmt_num(width_pt, 3), fmt_num(pt_from_sp(opt_.min_line_width), 3),
                           gs.line_width == 0 ? " (0 = thinnest line the device can draw)" : ""),
               "hairline" + fmt_num(width_pt, 3));
-        if (space_ok && p.has_inks) {
-          if (width_pt < pt_from_sp(opt_.thin_line_width) && p.inks.plates() > 1)
+        if (p.has_inks) {
+          if (width_pt < pt_from_sp(opt_.thin_line_width) && p.inks.plates() > 1 && !p.inks.registration_like())
             add("C06", Severity::Error, place(r, visible),
                 fmt::format("{} pt line uses {} inks ({}); lines below {} pt must be one ink", fmt_num(width_pt, 3), p.inks.plates(),
                             p.inks.describe(), fmt_num(pt_from_sp(opt_.thin_line_width), 2)),
@@ -502,9 +530,8 @@ class PageChecker {
           if ((p.inks.looks_black()) && width_pt <= pt_from_sp(opt_.overprint_line_width) && !overprints(gs, *p.space, false, why))
             add("C05", Severity::Error, place(r, visible),
                 fmt::format("black {} pt line ({}) does not overprint: {}", fmt_num(width_pt, 2), p.inks.describe(), why), "line" + why);
-          check_ink(r, p.inks, visible, "stroke");
         }
-        check_extent(r, visible, "stroke");
+        check_area(r, p, visible, "stroke", width_pt);
       }
     }
     if (r.pending_clip) {
@@ -579,7 +606,9 @@ class PageChecker {
       const Colour& c = is_fill ? gs.fill : gs.stroke;
       auto p = painted(r, c, visible);
       const char* what = is_fill ? "text" : "stroked text";
-      if (!check_space(r, *p.space, visible, what) || !p.has_inks) continue;
+      if (!check_space(r, *p.space, visible, what)) p.has_inks = false;
+      check_area(r, p, visible, what);
+      if (!p.has_inks) continue;
       const std::string desc = p.inks.describe();
       if (p.inks.looks_black() && !p.inks.pure_black())
         add("C04", Severity::Error, place(r, bbox),
@@ -589,7 +618,7 @@ class PageChecker {
         std::string why;
         if (!overprints(gs, *p.space, is_fill, why))
           add("C05", Severity::Error, place(r, bbox), fmt::format("black {} ({}) does not overprint: {}", what, font_label, why),
-              std::string(what) + why);
+              std::string(what) + font_label + why);
       } else if (p.inks.plates() > 1 && size < pt_from_sp(opt_.small_text_size)) {
         add("C06", Severity::Error, place(r, bbox),
             fmt::format("{} pt {} in {} inks ({}); text below {} pt must be one ink", fmt_num(size, 2), what, p.inks.plates(), desc,
@@ -601,9 +630,7 @@ class PageChecker {
                         fmt_num(pt_from_sp(opt_.min_reversed_text_size), 1)),
             "reversed");
       }
-      check_ink(r, p.inks, visible, what);
     }
-    check_extent(r, visible, "text");
   }
 
   // ---- XObjects, images, patterns, shadings -----------------------------------------------
@@ -699,13 +726,14 @@ class PageChecker {
     const long long w = d.getKey("/Width").isInteger() ? d.getKey("/Width").getIntValue() : 0;
     const long long h = d.getKey("/Height").isInteger() ? d.getKey("/Height").getIntValue() : 0;
     const bool mask = d.getKey("/ImageMask").isBool() && d.getKey("/ImageMask").getBoolValue();
-    const int bpc = mask ? 1 : static_cast<int>(num_or(d.getKey("/BitsPerComponent"), 0));
+    const int bpc = mask ? 1 : clamp_int(num_or(d.getKey("/BitsPerComponent"), 0), 0, 64);
 
     CsPtr cs;
     if (mask) {
       // A stencil mask paints the fill colour through its 1 bits.
       auto p = painted(r, gs.fill, visible);
-      if (check_space(r, *p.space, visible, "image mask") && p.has_inks) check_ink(r, p.inks, visible, "image mask");
+      if (!check_space(r, *p.space, visible, "image mask")) p.has_inks = false;
+      check_area(r, p, visible, "image mask");
     } else {
       const auto filters = filters_of(d);
       const bool jpx = std::find(filters.begin(), filters.end(), "/JPXDecode") != filters.end();
@@ -725,7 +753,7 @@ class PageChecker {
     const double len_x = gs.ctm.x_scale() / 72, len_y = gs.ctm.y_scale() / 72;  // inches
     const double ppi_x = len_x > 0 ? w / len_x : 0, ppi_y = len_y > 0 ? h / len_y : 0;
     const double ppi = std::min(ppi_x, ppi_y);
-    if (w * h >= kMinPixelsForPpi && visible.valid && !r.in_pattern) {
+    if (static_cast<double>(w) * static_cast<double>(h) >= kMinPixelsForPpi && visible.valid && !r.in_pattern) {
       const std::string res = fmt::format("{} is {}×{} px at {} ppi", label, w, h, fmt_num(ppi, 0));
       if (bpc == 1) {
         if (ppi < opt_.lineart_ppi_min)
@@ -742,15 +770,15 @@ class PageChecker {
                         fmt_num(opt_.image_ppi_target, 0)));
       }
     }
-    if (visible.valid) check_extent(r, visible, "image");
+    if (!mask) check_area(r, Painted{}, visible, "image");
 
     // I04: the image's own ink, inside the BleedBox.
     if (mask || !cs || !forbidden_reason(*cs).empty() || r.in_pattern || !visible.intersects(page_.eff_bleed)) return;
     if (cs->kind == CsKind::Gray && opt_.ink_limit_percent >= 100) return;  // one plate cannot exceed 100 %
     const double px_per_mm_x = ppi_x / 25.4, px_per_mm_y = ppi_y / 25.4;
     const double side_mm = std::sqrt(opt_.ink_min_area_mm2);
-    const int win_w = std::max(1, static_cast<int>(std::ceil(px_per_mm_x * side_mm)));
-    const int win_h = std::max(1, static_cast<int>(std::ceil(px_per_mm_y * side_mm)));
+    const int win_w = std::max(1, clamp_int(std::ceil(px_per_mm_x * side_mm), 1, 1 << 20));
+    const int win_h = std::max(1, clamp_int(std::ceil(px_per_mm_y * side_mm), 1, 1 << 20));
     InkScan scan;
     const auto key = std::make_tuple(is_inline ? QPDFObjGen() : x.getObjGen(), win_w, win_h);
     if (auto it = scans_.find(key); !is_inline && it != scans_.end()) {

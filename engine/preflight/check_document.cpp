@@ -32,14 +32,6 @@ QPDFObjectHandle inherited(QPDFObjectHandle page, const std::string& key, bool* 
   return QPDFObjectHandle::newNull();
 }
 
-std::shared_ptr<QPDFLogger> silent_logger() {
-  auto log = QPDFLogger::create();
-  log->setInfo(log->discard());
-  log->setWarn(log->discard());
-  log->setError(log->discard());
-  return log;
-}
-
 // "D:YYYYMMDDHHmmSS" followed by nothing, "Z", or "+HH'mm'" / "-HH'mm" / "+HH" (PDF 1.7 §7.9.4;
 // the checklist requires the full 14 digits).
 bool well_formed_pdf_date(const std::string& s) {
@@ -356,7 +348,8 @@ void check_document(Context& ctx) {
       if ((sub == "/PrinterMark" || sub == "/TrapNet") && rect && !rect->intersects(p.eff_bleed)) continue;
       sink.add("P09", Severity::Error, p.number, rect,
                fmt::format("{} annotation ({}){}", sub.empty() ? "untyped" : sub, object_label(a),
-                           sub == "/PrinterMark" || sub == "/TrapNet" ? " inside the BleedBox" : ""));
+                           sub == "/PrinterMark" || sub == "/TrapNet" ? " inside the BleedBox" : ""),
+               sub);
     }
   }
 

@@ -96,7 +96,7 @@ CsPtr parse_colour_space(QPDFObjectHandle cs, QPDFObjectHandle res, bool inline_
     cs2->kind = CsKind::Indexed;
     cs2->n = 1;
     cs2->base = parse_colour_space(item(1), res, inline_image, depth + 1);
-    cs2->hival = item(2).isInteger() ? static_cast<int>(item(2).getIntValue()) : 0;
+    cs2->hival = item(2).isInteger() ? static_cast<int>(std::clamp<long long>(item(2).getIntValue(), 0, 255)) : 0;
     cs2->lookup = bytes_of(item(3));
     cs2->label = fmt::format("/Indexed (base {})", cs2->base->label);
     return cs2;

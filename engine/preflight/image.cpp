@@ -102,7 +102,9 @@ std::optional<ImageSamples> decode_jpeg(const unsigned char* data, std::size_t s
 std::optional<ImageSamples> decode_image_samples(QPDFObjectHandle image, std::string& why_not) {
   auto dict = image.getDict();
   auto w = dict.getKey("/Width"), h = dict.getKey("/Height"), bpc = dict.getKey("/BitsPerComponent");
-  if (!w.isInteger() || !h.isInteger() || w.getIntValue() <= 0 || h.getIntValue() <= 0) {
+  constexpr long long kMaxSide = 1 << 20;  // 1 Mpx on a side: beyond any plate image
+  if (!w.isInteger() || !h.isInteger() || w.getIntValue() <= 0 || h.getIntValue() <= 0 || w.getIntValue() > kMaxSide ||
+      h.getIntValue() > kMaxSide) {
     why_not = "no valid /Width and /Height";
     return std::nullopt;
   }

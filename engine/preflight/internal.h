@@ -4,6 +4,7 @@
 #pragma once
 
 #include <qpdf/QPDF.hh>
+#include <qpdf/QPDFLogger.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 
 #include <algorithm>
@@ -85,6 +86,14 @@ struct Box {
 };
 
 constexpr double kMmPerPt = 25.4 / 72.0;
+
+// A number from the file as an int within [lo, hi]: damaged files carry any value, and a double
+// outside int's range must not reach a static_cast (undefined behaviour).
+inline int clamp_int(double v, int lo, int hi) {
+  if (!(v >= lo)) return lo;  // also NaN
+  if (v >= hi) return hi;
+  return static_cast<int>(v);
+}
 inline double mm2_of(const Box& b) { return b.valid ? b.width() * kMmPerPt * b.height() * kMmPerPt : 0; }
 
 // The boxes of one page as they stand in the file (raw keys, checklist G02: not pdfinfo's
@@ -130,6 +139,8 @@ std::string name_of(QPDFObjectHandle h);
 std::vector<std::string> filters_of(QPDFObjectHandle dict);
 std::optional<Box> box_of(QPDFObjectHandle array);
 std::string fmt_num(double v, int decimals = 2);
+// A qpdf logger that discards everything.
+std::shared_ptr<QPDFLogger> silent_logger();
 
 // Check groups, one file each.
 void read_pages(Context& ctx);
@@ -137,6 +148,6 @@ void check_qpdf(const std::string& path, Context& ctx);            // P01
 void check_document(Context& ctx);                                 // P02–P10, P14, G01
 void check_geometry(Context& ctx);                                 // G02–G04
 void check_resources(Context& ctx);                                // P11–P13, F01–F03
-void check_content(Context& ctx);                                  // C01–C08, F03–F05, G05, I01–I05, P11
+void check_content(Context& ctx);                                  // C01–C06, C08, F03–F05, G05, G06, I01–I05, P11
 
 }  // namespace paiban::preflight_detail

@@ -182,6 +182,14 @@ std::optional<Box> box_of(QPDFObjectHandle a) {
   return Box::of(v[0], v[1], v[2], v[3]);
 }
 
+std::shared_ptr<QPDFLogger> silent_logger() {
+  auto log = QPDFLogger::create();
+  log->setInfo(log->discard());
+  log->setWarn(log->discard());
+  log->setError(log->discard());
+  return log;
+}
+
 std::string fmt_num(double v, int decimals) {
   std::string s = fmt::format("{:.{}f}", v, decimals);
   if (s.find('.') != std::string::npos) {
@@ -208,6 +216,7 @@ PreflightReport preflight(const std::string& pdf_path, const PreflightOptions& o
   }
 
   QPDF pdf;
+  pdf.setLogger(silent_logger());  // a stage does not print (DEVELOPERS.md); P01 reports warnings
   pdf.setSuppressWarnings(true);
   try {
     pdf.processFile(pdf_path.c_str());

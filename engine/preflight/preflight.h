@@ -36,6 +36,10 @@ struct PreflightOptions {
   // '-', '_' and '.'), e.g. "WAN-IFRAnewspaper26v5". Empty = not compared.
   std::string output_profile;
 
+  // C02: spot colours (Separation/DeviceN colorant names other than the process inks) allowed on
+  // this plate, e.g. {"PANTONE 485 C"} for a spot masthead red. Empty: process colours only.
+  std::vector<std::string> allowed_spot_colours;
+
   // C03 / I04: maximum total area coverage in percent (checklist: 240 default, 220 strict).
   int ink_limit_percent = 240;
   // Areas smaller than this are ignored for C03/I04: below ~1 mm² ink excess is anti-aliasing or

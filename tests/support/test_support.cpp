@@ -66,7 +66,7 @@ RunResult run(const std::string& command) {
   return r;
 }
 
-RunResult paiban(const std::string& args) {
+RunResult run_paiban(const std::string& args) {
   return run("FONTCONFIG_FILE=" + shell_quote(PAIBAN_TEST_FONTS_CONF) + " " + shell_quote(PAIBAN_CLI) + " " + args);
 }
 

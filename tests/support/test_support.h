@@ -21,7 +21,7 @@ struct RunResult {
 // Runs a shell command (sh -c), capturing stdout and stderr.
 RunResult run(const std::string& command);
 // Runs the built paiban CLI with the given arguments (already shell-quoted by the caller).
-RunResult paiban(const std::string& args);
+RunResult run_paiban(const std::string& args);
 std::string shell_quote(const std::string& s);
 
 // Removes all Unicode whitespace (for "text equals, whitespace aside" comparisons).

@@ -81,6 +81,8 @@ int run_galley(const GalleyArgs& a) {
   for (const Page& p : g.pages) pages.push_back(&p);
   PdfOptions po = pdf_options_from_env();
   po.title = article->headline.empty() ? a.article : encode_utf8(article->headline);
+  // A galley is a proof for the desk, not a plate: no PDF/X output intent is needed.
+  po.standard = PdfStandard::None;
   if (!write_pdf(pages, fonts, po, a.output, diags)) return finish(diags, kExitInternal);
   return finish(diags, diags.has_errors() ? kExitInput : kExitOk);
 }

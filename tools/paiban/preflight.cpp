@@ -17,7 +17,7 @@ namespace paiban::cli {
 namespace {
 
 struct PreflightArgs {
-  std::vector<std::string> files;
+  std::vector<std::string> files, spots;
   std::string standard = std::string(kPdfX1a2003), trim, bleed, profile, json;
   int ink_limit = 240;
   int pages = 0;
@@ -62,6 +62,7 @@ int run_preflight(const PreflightArgs& a) {
   opt.standard = a.standard;
   opt.ink_limit_percent = a.ink_limit;
   opt.output_profile = a.profile;
+  opt.allowed_spot_colours = a.spots;
   if (a.pages > 0) opt.expected_pages = a.pages;
   if (!a.trim.empty()) {
     Sp w = 0, h = 0;
@@ -109,6 +110,8 @@ void register_preflight(CLI::App& app) {
   cmd->add_option("--bleed", a->bleed, "Expected bleed on every side, e.g. 3mm (G04)");
   cmd->add_option("--pages", a->pages, "Expected page count (G01)")->check(CLI::PositiveNumber);
   cmd->add_option("--profile", a->profile, "Output profile description to require, e.g. WAN-IFRAnewspaper26v5 (P07)");
+  cmd->add_option("--spot", a->spots, "Allow this spot colour plate (repeatable; default: process colours only, C02)")
+      ->allow_extra_args(false);
   cmd->add_option("--ink-limit", a->ink_limit, "Maximum total ink in percent (C03, I04; default 240)")->check(CLI::Range(100, 400));
   cmd->add_option("--json", a->json, "Also write the findings as JSON to this file");
   cmd->add_flag("--strict", a->strict, "Exit 3 on any error or warning (notes do not count)");
