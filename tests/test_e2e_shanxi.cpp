@@ -27,8 +27,10 @@ const Built& built() {
   return b;
 }
 
+// In content-stream order (-raw): the order the composer drew the lines, column after column, so
+// a story reads back whole rather than interleaved across columns by pdftotext's layout analysis.
 std::string pdf_text(const std::string& pdf) {
-  const RunResult r = run("pdftotext -enc UTF-8 " + shell_quote(pdf) + " -");
+  const RunResult r = run("pdftotext -raw -enc UTF-8 " + shell_quote(pdf) + " -");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return strip_whitespace(r.out);
 }

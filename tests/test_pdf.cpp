@@ -394,7 +394,7 @@ TEST(Pdf, ParallelWritesShareOneSubsetPerFace) {
     Setting s;
     s.role = i % 2 ? "kai" : "song";
     pages.push_back(text_page(texts[i], s));
-    pages.back().label = "A" + std::to_string(i + 1);
+    pages.back().label = std::string("A") + std::to_string(i + 1);
   }
   GlyphUsage edition;
   for (const Page& p : pages) edition.add_page(p);

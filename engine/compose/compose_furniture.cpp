@@ -418,13 +418,13 @@ void compose_guide_box(Context& ctx, PageCanvas& canvas, const BoxSpec& box, con
     return;
   }
   // Kicker in the box text style; the headline in the same size, 黑体 bold, so it reads as the
-  // title; the page label in the box title's colour, set to the right.
+  // title; the page label in 黑体, set to the right (in the text's colour: small type in a
+  // two-ink red would need perfect register, preflight C06).
   const Style& text = ctx.style(box.text_style, box.loc);
   Style headline = text;
   headline.font_role = "hei";
   headline.weight = 700;
   Style label = text;
-  label.colour = ctx.style(box.title_style, box.loc).colour;
   label.font_role = "hei";
   const Sp leading = text.leading > 0 ? text.leading : text.size;
   const Sp gap = leading / 2;  // half a line between entries

@@ -282,7 +282,7 @@ class Writer : public ContentResources {
           // The first non-empty text in paint order becomes the glyph's ToUnicode entry; other
           // texts get /ActualText at their occurrence (content.cpp).
           if (!g.text.empty()) use.text.try_emplace(g.gid, g.text);
-          use.width.try_emplace(g.gid, glyph_width_1000(face, g.gid));
+          if (!use.width.count(g.gid)) use.width.emplace(g.gid, glyph_width_1000(face, g.gid));
         }
       }
   }
