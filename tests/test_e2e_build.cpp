@@ -1,0 +1,145 @@
+// End to end: `paiban build` as the nightly run meets it (issue 4 CLI, issue 8 robustness):
+// a malformed descriptor writes nothing and replaces nothing; a failing disk keeps last night's
+// plates; a run killed mid-way leaves every plate either complete-old or complete-new; the report
+// says what was written; re-runs are byte-identical.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "support/test_support.h"
+
+using namespace paiban::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string demo() { return source_dir() + "/samples/broadsheet-demo/edition.toml"; }
+
+RunResult build(const std::string& edition, const std::string& out, const std::string& extra = "") {
+  return run_paiban("build " + shell_quote(edition) + " -o " + shell_quote(out) + " -q " + extra);
+}
+
+std::map<std::string, std::string> plates(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".pdf" && e.path().filename().string()[0] != '.')
+      out[e.path().filename().string()] = read_file(e.path().string());
+  return out;
+}
+
+}  // namespace
+
+// The demo edition builds: one plate per page, each a clean PDF; report.json lists them.
+TEST(E2eBuild, DemoEditionBuildsPlatesAndReport) {
+  const std::string out = temp_dir("build");
+  auto r = build(demo(), out, "--allow-overset");
+  ASSERT_NE(r.exit_code, 4) << r.err;
+  auto files = plates(out);
+  ASSERT_EQ(files.size(), 4u) << r.err;
+  for (const auto& [name, bytes] : files) {
+    auto check = run("qpdf --check " + shell_quote(out + "/" + name));
+    EXPECT_EQ(check.exit_code, 0) << name << check.out;
+  }
+  const auto report = nlohmann::json::parse(read_file(out + "/report.json"));
+  ASSERT_EQ(report["pages"].size(), 4u);
+  for (const auto& p : report["pages"]) EXPECT_TRUE(p["written"].get<bool>()) << p["label"];
+  EXPECT_FALSE(report["stories"].empty());
+  // The lead story jumps from A1 to A2 and the jump lines are on the plates.
+  const std::string a1 = strip_whitespace(run("pdftotext -enc UTF-8 " + shell_quote(out + "/A1.pdf") + " -").out);
+  const std::string a2 = strip_whitespace(run("pdftotext -enc UTF-8 " + shell_quote(out + "/A2.pdf") + " -").out);
+  EXPECT_NE(a1.find("下转A2版"), std::string::npos);
+  EXPECT_NE(a2.find("上接A1版"), std::string::npos);
+}
+
+// Same input, same bytes (SOURCE_DATE_EPOCH is fixed by CTest).
+TEST(E2eBuild, ReRunsAreByteIdentical) {
+  const std::string a = temp_dir("ident"), b = temp_dir("ident");
+  build(demo(), a, "--allow-overset");
+  build(demo(), b, "--allow-overset");
+  const auto pa = plates(a), pb = plates(b);
+  EXPECT_EQ(pa.size(), 4u);
+  EXPECT_TRUE(pa == pb) << "plates differ between two runs with the same input";
+}
+
+// A malformed descriptor: file:line:column on stderr, exit 1, and last night's plates untouched.
+TEST(E2eBuild, MalformedDescriptorWritesNothing) {
+  const std::string out = temp_dir("bad");
+  write_file(out + "/A1.pdf", "last night's plate");
+  auto r = build(data_path("descriptor/bad-unit.toml"), out);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("bad-unit.toml:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("descriptor.bad-unit"), std::string::npos) << r.err;
+  EXPECT_EQ(read_file(out + "/A1.pdf"), "last night's plate");
+  EXPECT_FALSE(fs::exists(out + "/report.json"));
+}
+
+// A disk that fills up (a file-size limit, so writes fail with EFBIG): exit 4, the diagnostic
+// names the file, and every previous plate is still the complete old one.
+TEST(E2eBuild, FullDiskKeepsPreviousPlates) {
+  const std::string out = temp_dir("full");
+  ASSERT_NE(build(demo(), out, "--allow-overset").exit_code, 4);
+  const auto before = plates(out);
+  ASSERT_EQ(before.size(), 4u);
+  // 64 blocks of 512 bytes: smaller than any plate; SIGXFSZ ignored so write() fails instead.
+  auto r = run("trap '' XFSZ; ulimit -f 64; FONTCONFIG_FILE=" + shell_quote(PAIBAN_TEST_FONTS_CONF) +
+               " SOURCE_DATE_EPOCH=1 " + shell_quote(PAIBAN_CLI) + " build " + shell_quote(demo()) + " -o " +
+               shell_quote(out) + " -q --allow-overset");
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("write-failed"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
+  EXPECT_TRUE(plates(out) == before) << "a previous plate was replaced or damaged";
+}
+
+// SIGKILL after the first plate is written: every plate in the directory is either the complete
+// old version or the complete new one, never a torn file.
+TEST(E2eBuild, KilledRunLeavesCompleteOldOrNewPlates) {
+  const std::string edition = source_dir() + "/samples/bench-16p/edition.toml";
+  const std::string out = temp_dir("kill"), ref = temp_dir("kill-ref");
+  // Old plates (epoch 1) and the reference new plates (epoch 2): they differ in every file.
+  auto env = [&](int epoch, bool exec = false) {
+    return "FONTCONFIG_FILE=" + shell_quote(PAIBAN_TEST_FONTS_CONF) + " SOURCE_DATE_EPOCH=" + std::to_string(epoch) +
+           (exec ? " exec " : " ") + shell_quote(PAIBAN_CLI) + " build " + shell_quote(edition) +
+           " -q --allow-overset --no-preflight -j 1 -o ";
+  };
+  ASSERT_EQ(run(env(1) + shell_quote(out)).exit_code, 0);
+  ASSERT_EQ(run(env(2) + shell_quote(ref)).exit_code, 0);
+  const auto old_plates = plates(out), new_plates = plates(ref);
+  ASSERT_EQ(old_plates.size(), 16u);
+  ASSERT_NE(old_plates.begin()->second, new_plates.begin()->second);
+
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", (env(2, true) + shell_quote(out)).c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Wait until the first new plate has replaced an old one, then kill without warning.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  bool saw_new = false;
+  while (!saw_new && std::chrono::steady_clock::now() < deadline) {
+    for (const auto& [name, bytes] : new_plates) {
+      std::error_code ec;
+      if (fs::file_size(out + "/" + name, ec) == bytes.size() && read_file(out + "/" + name) == bytes) saw_new = true;
+    }
+    if (!saw_new) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(saw_new) << "no plate was replaced within 60 s";
+  int old_count = 0, new_count = 0;
+  for (const auto& [name, bytes] : plates(out)) {
+    if (bytes == old_plates.at(name)) ++old_count;
+    else if (bytes == new_plates.at(name)) ++new_count;
+    else ADD_FAILURE() << name << " is neither the old nor the new plate";
+  }
+  EXPECT_EQ(old_count + new_count, 16);
+  EXPECT_GE(new_count, 1);
+}
