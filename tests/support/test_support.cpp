@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdlib>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +15,15 @@
 #include "engine/base/text.h"
 
 namespace paiban::test {
+namespace {
+// Every test process runs with the pinned fonts and a fixed clock (reproducible PDFs), whether
+// CTest or a developer starts it. Set before main(), before any FontSet exists.
+[[maybe_unused]] const bool g_environment = [] {
+  ::setenv("FONTCONFIG_FILE", PAIBAN_TEST_FONTS_CONF, 1);
+  ::setenv("SOURCE_DATE_EPOCH", "1718323200", 0);
+  return true;
+}();
+}  // namespace
 
 std::string source_dir() { return PAIBAN_SOURCE_DIR; }
 std::string data_path(const std::string& p) { return std::string(PAIBAN_TEST_DATA) + "/" + p; }
@@ -84,3 +94,6 @@ std::string strip_whitespace(const std::string& utf8) {
 }
 
 }  // namespace paiban::test
+
+// LeakSanitizer: fontconfig keeps its configuration in process-global state until exit.
+extern "C" const char* __lsan_default_suppressions() { return "leak:libfontconfig.so\n"; }

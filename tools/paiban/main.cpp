@@ -19,3 +19,7 @@ int main(int argc, char** argv) {
   }
   return paiban::cli::last_exit_code();
 }
+
+// LeakSanitizer (sanitizer builds only): fontconfig keeps its configuration in process-global
+// state until exit; not a leak of ours.
+extern "C" const char* __lsan_default_suppressions() { return "leak:libfontconfig.so\n"; }
