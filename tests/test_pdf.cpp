@@ -373,6 +373,19 @@ TEST(Pdf, EditionCacheSharesOneSubsetPerFace) {
   const std::string p2 = font_program_of(dir + "/A2.pdf", qpdf_objects(dir + "/A2.pdf"), "/FontFile3");
   EXPECT_FALSE(p1.empty());
   EXPECT_EQ(p1, p2);
+  // The program is compressed once per edition: both files store the same Flate bytes.
+  auto stored_program = [&](const std::string& pdf) {
+    const json objs = qpdf_objects(pdf);
+    for (const auto& fd : objects_where(objs, "/Type", "/FontDescriptor"))
+      if (fd.contains("/FontFile3"))
+        return test::run("qpdf --show-object=" + std::to_string(objnum(fd["/FontFile3"])) + " --raw-stream-data " +
+                         sh(pdf)).out;
+    return std::string();
+  };
+  const std::string s1 = stored_program(dir + "/A1.pdf");
+  EXPECT_FALSE(s1.empty());
+  EXPECT_LT(s1.size(), p1.size());
+  EXPECT_EQ(s1, stored_program(dir + "/A2.pdf"));
   EXPECT_EQ(test::strip_whitespace(pdftotext(dir + "/A2.pdf")), "第二版评论：中文报纸。");
   // Without the edition set each file gets its own subset (and name).
   FontSubsetCache own;

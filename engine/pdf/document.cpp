@@ -1,5 +1,7 @@
 #include "engine/pdf/document.h"
 
+#include <zlib.h>
+
 #include <cstdio>
 #include <vector>
 
@@ -72,6 +74,38 @@ void Document::write(HPDF_Dict stream, std::string_view bytes) {
       return;
     off += n;
   }
+}
+
+HPDF_Dict Document::prefiltered_stream(std::string_view bytes, std::string_view deflated) {
+  HPDF_Dict d = HPDF_DictStream_New(hi::mmgr(doc_), hi::xref(doc_));
+  if (!d) return d;
+  if (!compress_ || deflated.empty()) {  // empty: compression failed, let libharu deflate
+    if (compress_) hi::set_stream_filter(d, HPDF_STREAM_FILTER_FLATE_DECODE);
+    write(d, bytes);
+    return d;
+  }
+  hi::set_prefiltered_flate(d);
+  write(d, deflated);
+  return d;
+}
+
+std::string flate_compress(std::string_view bytes) {
+  // Level 6 (zlib's default, as libharu uses for content streams): on CFF/TrueType programs and
+  // ICC profiles level 9 saves well under 1 % of the bytes for about twice the time. The bytes
+  // are compressed once per edition, so either would do; 6 keeps a one-page write quick too.
+  constexpr int kLevel = 6;
+  z_stream zs{};
+  if (deflateInit(&zs, kLevel) != Z_OK) return {};
+  std::string out(deflateBound(&zs, static_cast<uLong>(bytes.size())), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  zs.avail_in = static_cast<uInt>(bytes.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) return {};
+  return out;
 }
 
 HPDF_Array Document::array() { return HPDF_Array_New(hi::mmgr(doc_)); }

@@ -11,6 +11,9 @@
 
 namespace paiban::pdf {
 
+// zlib-format (RFC 1950) compression of `bytes`, the /FlateDecode encoding.
+std::string flate_compress(std::string_view bytes);
+
 class Document {
  public:
   explicit Document(bool compress);
@@ -33,6 +36,10 @@ class Document {
   // An indirect stream whose data is already a JPEG (/DCTDecode, passed through).
   HPDF_Dict dct_stream();
   void write(HPDF_Dict stream, std::string_view bytes);
+  // An indirect stream holding `bytes`: when the document compresses, `deflated` (the same bytes
+  // already Flate-compressed by flate_compress, e.g. once per edition) is written as is with
+  // /Filter /FlateDecode; otherwise `bytes` uncompressed.
+  HPDF_Dict prefiltered_stream(std::string_view bytes, std::string_view deflated);
   HPDF_Array array();
   HPDF_Array reals(std::initializer_list<double> values);
   HPDF_Array numbers(std::initializer_list<std::int32_t> values);

@@ -98,14 +98,14 @@ std::string to_unicode_cmap(const std::map<std::uint16_t, std::u32string>& text_
 }
 
 HPDF_Dict embed_font(Document& doc, const Face& face, const FontSubset& subset,
-                     const std::map<std::uint32_t, int>& width, const std::map<std::uint32_t, std::u32string>& text) {
+                     const std::map<std::uint32_t, int>& width, const std::map<std::uint32_t, std::u32string>& text,
+                     std::string_view deflated_program) {
   const std::string base = subset.base_font();
   const bool cff = subset.format == FontFormat::Cff;
   const Metrics m = metrics(face);
 
   // Font program.
-  HPDF_Dict program = doc.stream();
-  doc.write(program, subset.program);
+  HPDF_Dict program = doc.prefiltered_stream(subset.program, deflated_program);
   if (cff) {
     doc.add_name(program, "Subtype", "CIDFontType0C");
   } else {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "engine/fonts/fonts.h"
 #include "engine/pdf/document.h"
@@ -16,8 +17,11 @@ namespace paiban::pdf {
 
 // Returns the indirect Type 0 font dictionary. `width` and `text` are keyed by original glyph id
 // (the glyphs this document shows); /W and ToUnicode are written for those glyphs.
+// `deflated_program` is subset.program already Flate-compressed (shared by the files of an
+// edition); when empty, libharu compresses the program itself.
 HPDF_Dict embed_font(Document& doc, const Face& face, const FontSubset& subset,
-                     const std::map<std::uint32_t, int>& width, const std::map<std::uint32_t, std::u32string>& text);
+                     const std::map<std::uint32_t, int>& width, const std::map<std::uint32_t, std::u32string>& text,
+                     std::string_view deflated_program = {});
 
 // The ToUnicode CMap program (PDF 32000-1 §9.10.3) for code → text.
 std::string to_unicode_cmap(const std::map<std::uint16_t, std::u32string>& text_of_code);

@@ -6,7 +6,9 @@
 #include <mutex>
 
 #include "engine/pdf/cff.h"
+#include "engine/pdf/document.h"
 #include "engine/pdf/pdf.h"
+#include "engine/pdf/pdfx.h"
 #include "engine/pdf/sha256.h"
 
 namespace paiban {
@@ -182,9 +184,22 @@ struct FontSubsetCache::Impl {
     std::shared_ptr<const pdf::FontSubset> subset;
     std::string error;
   };
+  // Compressed font programs, keyed by the subset object (slots keep their subsets alive).
+  struct Deflated {
+    std::once_flag once;
+    std::shared_ptr<const std::string> bytes;
+  };
+  // Output profiles read once; the diagnostics of the one load are replayed to every caller.
+  struct Profile {
+    std::once_flag once;
+    std::shared_ptr<const pdf::OutputProfile> profile;
+    Diagnostics diags;
+  };
   mutable std::mutex mu;
   GlyphUsage edition;
   std::map<std::pair<FaceId, std::set<std::uint32_t>>, std::shared_ptr<Slot>> slots;
+  std::map<const pdf::FontSubset*, std::shared_ptr<Deflated>> programs;
+  std::map<std::pair<std::string, PdfStandard>, std::shared_ptr<Profile>> profiles;
   std::size_t made = 0;
 };
 
@@ -229,6 +244,37 @@ std::shared_ptr<const pdf::FontSubset> FontSubsetCache::subset(const FontSet& fo
     diags.error("pdf.font-subset-failed", {f.info().path},
                 "cannot subset " + f.info().postscript_name + ": " + slot->error);
   return slot->subset;
+}
+
+std::shared_ptr<const std::string> FontSubsetCache::deflated_program(const pdf::FontSubset& subset) {
+  std::shared_ptr<Impl::Deflated> d;
+  {
+    std::lock_guard lock(impl_->mu);
+    auto& p = impl_->programs[&subset];
+    if (!p) p = std::make_shared<Impl::Deflated>();
+    d = p;
+  }
+  std::call_once(d->once, [&] { d->bytes = std::make_shared<const std::string>(pdf::flate_compress(subset.program)); });
+  return d->bytes;
+}
+
+std::shared_ptr<const pdf::OutputProfile> FontSubsetCache::output_profile(const std::string& path,
+                                                                          PdfStandard standard, Diagnostics& diags) {
+  std::shared_ptr<Impl::Profile> p;
+  {
+    std::lock_guard lock(impl_->mu);
+    auto& slot = impl_->profiles[{path, standard}];
+    if (!slot) slot = std::make_shared<Impl::Profile>();
+    p = slot;
+  }
+  std::call_once(p->once, [&] {
+    auto loaded = pdf::load_output_profile(path, standard, p->diags);
+    if (!loaded) return;
+    loaded->deflated = pdf::flate_compress(loaded->bytes);
+    p->profile = std::make_shared<const pdf::OutputProfile>(std::move(*loaded));
+  });
+  diags.append(p->diags);
+  return p->profile;
 }
 
 }  // namespace paiban

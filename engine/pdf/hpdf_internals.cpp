@@ -28,6 +28,17 @@ HPDF_Stream stream_data(HPDF_Dict stream_dict) { return stream_dict->stream; }
 void set_stream_filter(HPDF_Dict stream_dict, HPDF_UINT filter) { stream_dict->filter = filter; }
 
 namespace {
+extern "C" HPDF_STATUS write_flate_filter(HPDF_Dict, HPDF_Stream stream) {
+  return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+}  // namespace
+
+void set_prefiltered_flate(HPDF_Dict stream_dict) {
+  stream_dict->filter = HPDF_STREAM_FILTER_NONE;
+  stream_dict->write_fn = write_flate_filter;  // called after the entries, before ">>"
+}
+
+namespace {
 extern "C" HPDF_STATUS write_raw_body(HPDF_Dict dict, HPDF_Stream stream) {
   const auto* body = static_cast<const std::string*>(dict->attr);
   return HPDF_Stream_Write(stream, reinterpret_cast<const HPDF_BYTE*>(body->data()),

@@ -31,6 +31,11 @@ HPDF_Stream page_content_stream(HPDF_Page page);
 HPDF_Stream stream_data(HPDF_Dict stream_dict);
 // HPDF_STREAM_FILTER_* flags applied when the stream is written (libharu adds /Filter itself).
 void set_stream_filter(HPDF_Dict stream_dict, HPDF_UINT filter);
+// Marks a stream whose data we write already Flate-compressed (bytes shared by every file of an
+// edition, compressed once): libharu applies no filter and computes /Length from the bytes as
+// written, and the dictionary gets /Filter /FlateDecode through its write callback (libharu
+// deletes a /Filter entry from unfiltered streams when it writes them).
+void set_prefiltered_flate(HPDF_Dict stream_dict);
 
 // A direct dictionary written as "<<" + body + ">>" with `body` verbatim (through the dict's
 // write callback). libharu's name writer does not escape spaces, so a Separation named

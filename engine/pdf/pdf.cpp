@@ -81,7 +81,7 @@ class Writer : public ContentResources {
     const std::size_t errors_before = diags_.count(Severity::Error);
     auto failed = [&] { return diags_.count(Severity::Error) > errors_before; };
 
-    std::optional<OutputProfile> profile;
+    std::shared_ptr<const OutputProfile> profile;
     if (!check_options(profile)) return std::nullopt;
     if (!check_pages()) return std::nullopt;
     collect_glyphs();
@@ -211,7 +211,7 @@ class Writer : public ContentResources {
     return std::nullopt;
   }
 
-  bool check_options(std::optional<OutputProfile>& profile) {
+  bool check_options(std::shared_ptr<const OutputProfile>& profile) {
     if (options_.standard != PdfStandard::None) {
       if (options_.output_profile.empty()) {
         diags_.error("pdf.output-profile", {}, to_string(options_.standard) + " needs an output intent profile",
@@ -219,7 +219,7 @@ class Writer : public ContentResources {
                      "profile, or choose standard \"none\"");
         return false;
       }
-      profile = load_output_profile(options_.output_profile, options_.standard, diags_);
+      profile = cache_.output_profile(options_.output_profile, options_.standard, diags_);
       if (!profile) return false;
     }
     if (options_.max_total_ink_percent < 100 || options_.max_total_ink_percent > 400) {
@@ -288,7 +288,10 @@ class Writer : public ContentResources {
   }
 
   void embed(FaceUse& use) {
-    use.object = embed_font(*doc_, fonts_.face(use.face), *use.subset, use.width, use.text);
+    std::shared_ptr<const std::string> deflated;
+    if (doc_->compress()) deflated = cache_.deflated_program(*use.subset);
+    use.object = embed_font(*doc_, fonts_.face(use.face), *use.subset, use.width, use.text,
+                            deflated ? std::string_view(*deflated) : std::string_view());
     use.content = ContentFont{use.resource, &use.subset->code, &use.width, &use.text};
   }
 

@@ -61,6 +61,7 @@ class GlyphUsage {
 
 namespace pdf {
 struct FontSubset;
+struct OutputProfile;
 }
 
 // hb-subset results keyed by (face, glyph set), shared by every PDF written with the cache, e.g.
@@ -83,6 +84,17 @@ class FontSubsetCache {
   // face). Reports pdf.font-subset-failed and returns null on failure.
   std::shared_ptr<const pdf::FontSubset> subset(const FontSet& fonts, FaceId face,
                                                 const std::set<std::uint32_t>& glyphs, Diagnostics& diags);
+
+  // For engine/pdf: the font program of `subset` (one this cache made) Flate-compressed, once per
+  // subset: every page file of an edition embeds the same bytes, so they are deflated once, not
+  // once per file. Empty if zlib failed (the writer then lets libharu compress).
+  std::shared_ptr<const std::string> deflated_program(const pdf::FontSubset& subset);
+
+  // For engine/pdf: the output profile at `path`, read, checked (load_output_profile) and
+  // Flate-compressed once per (path, standard) for the cache's lifetime (one build); failures are
+  // reported again to every caller. Null on failure.
+  std::shared_ptr<const pdf::OutputProfile> output_profile(const std::string& path, PdfStandard standard,
+                                                           Diagnostics& diags);
 
  private:
   struct Impl;

@@ -117,8 +117,7 @@ void write_info(Document& doc, const PdfOptions& options, const DocumentMetadata
 }
 
 void write_output_intent(Document& doc, const PdfOptions& options, const OutputProfile& profile) {
-  HPDF_Dict icc = doc.stream();
-  doc.write(icc, profile.bytes);
+  HPDF_Dict icc = doc.prefiltered_stream(profile.bytes, profile.deflated);
   doc.add_int(icc, "N", 4);
 
   // Built with the object API: libharu's HPDF_PDFA_AppendOutputIntents writes /S /GTS_PDFA1.

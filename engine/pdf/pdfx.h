@@ -18,6 +18,7 @@ struct OutputProfile {
   std::string description;  // its 'desc' tag
   int version_major = 0;
   int version_minor = 0;
+  std::string deflated;     // `bytes` Flate-compressed (FontSubsetCache::output_profile); may be empty
 };
 
 // Reads and checks an output profile: an ICC profile of class output (prtr) in CMYK, and for
