@@ -11,19 +11,14 @@
 
 #include "engine/base/text.h"
 #include "engine/compose/compose.h"
+#include "support/test_fonts.h"
 #include "support/test_support.h"
 
 using namespace paiban;
 
 namespace {
 
-FontSet& fonts() {
-  static FontSet* f = [] {
-    Diagnostics d;
-    return new FontSet(FontRoles::load(test::source_dir() + "/fonts/roles.toml", d));
-  }();
-  return *f;
-}
+using test::fonts;
 
 const Sp kEm = sp_from_pt(9);
 const Sp kPitch = sp_from_pt(13.5);

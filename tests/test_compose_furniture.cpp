@@ -8,19 +8,14 @@
 
 #include "engine/base/text.h"
 #include "engine/compose/compose.h"
+#include "support/test_fonts.h"
 #include "support/test_support.h"
 
 using namespace paiban;
 
 namespace {
 
-FontSet& fonts() {
-  static FontSet* f = [] {
-    Diagnostics d;
-    return new FontSet(FontRoles::load(test::source_dir() + "/fonts/roles.toml", d));
-  }();
-  return *f;
-}
+using test::fonts;
 
 std::string sample_path() { return test::source_dir() + "/samples/shanxi-keji-2024-06-14/edition.toml"; }
 

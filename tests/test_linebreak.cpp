@@ -15,19 +15,14 @@
 
 #include "engine/base/text.h"
 #include "engine/linebreak/linebreak.h"
+#include "support/test_fonts.h"
 #include "support/test_support.h"
 
 using namespace paiban;
 
 namespace {
 
-FontSet& fonts() {
-  static FontSet* f = [] {
-    Diagnostics d;
-    return new FontSet(FontRoles::load(test::source_dir() + "/fonts/roles.toml", d));
-  }();
-  return *f;
-}
+using test::fonts;
 
 ParagraphStyle body(double pt = 9, double indent_em = 2) {
   ParagraphStyle st;

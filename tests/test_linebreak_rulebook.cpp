@@ -16,19 +16,14 @@
 
 #include "engine/base/text.h"
 #include "engine/linebreak/linebreak.h"
+#include "support/test_fonts.h"
 #include "support/test_support.h"
 
 using namespace paiban;
 
 namespace {
 
-FontSet& fonts() {
-  static FontSet* f = [] {
-    Diagnostics d;
-    return new FontSet(FontRoles::load(test::source_dir() + "/fonts/roles.toml", d));
-  }();
-  return *f;
-}
+using test::fonts;
 
 constexpr double kPt = 10.0;  // body size of these tests: 1 em = 10 pt
 

@@ -4,18 +4,13 @@
 #include <sstream>
 
 #include "engine/shape/shape.h"
+#include "support/test_fonts.h"
 #include "support/test_support.h"
 
 using namespace paiban;
 
 namespace {
-FontSet& fonts() {
-  static FontSet* f = [] {
-    Diagnostics d;
-    return new FontSet(FontRoles::load(test::source_dir() + "/fonts/roles.toml", d));
-  }();
-  return *f;
-}
+using test::fonts;
 }  // namespace
 
 // Every Han glyph advances exactly 1 em, in sp, at the requested size.
