@@ -63,7 +63,8 @@ std::string shell_quote(const std::string& s) {
 
 RunResult run(const std::string& command) {
   RunResult r;
-  const std::string errfile = temp_dir("stderr") + "/err";
+  const std::string errdir = temp_dir("stderr");
+  const std::string errfile = errdir + "/err";
   const std::string full = "(" + command + ") 2>" + shell_quote(errfile);
   FILE* p = ::popen(full.c_str(), "r");
   if (!p) return r;
@@ -73,6 +74,8 @@ RunResult run(const std::string& command) {
   const int status = ::pclose(p);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   try { r.err = read_file(errfile); } catch (...) {}
+  std::error_code ec;
+  std::filesystem::remove_all(errdir, ec);
   return r;
 }
 
