@@ -1,6 +1,7 @@
-// Line breaking benchmarks (issue 3): analysis + shaping throughput, breaking throughput on the
-// 16-page edition at the newspaper measure (13 em of 9 pt), and one long paragraph at 1×, 4×,
-// 16× length to show that total-fit breaking is linear (rule book §9, T9-3).
+// Line breaking benchmarks (issue 3): analysis + shaping throughput (bench_pipeline.cpp times the
+// two apart), breaking throughput on the 16-page edition at the newspaper measure (13 em of 9 pt),
+// and one long paragraph at 1×, 4×, 16× length to show that total-fit breaking is linear (rule
+// book §9, T9-3).
 // Target: the whole ~100k-character edition broken in < 50 ms on one core (Release).
 #include <benchmark/benchmark.h>
 
@@ -73,6 +74,7 @@ void BM_AnalyzeAndShapeEdition(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * b.chars));
   state.counters["chars"] = static_cast<double>(b.chars);
+  state.counters["chars_per_s"] = benchmark::Counter(static_cast<double>(state.iterations() * b.chars), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_AnalyzeAndShapeEdition)->Unit(benchmark::kMillisecond);
 
@@ -88,6 +90,7 @@ void BM_BreakEdition13em(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * b.chars));
   state.counters["chars"] = static_cast<double>(b.chars);
+  state.counters["chars_per_s"] = benchmark::Counter(static_cast<double>(state.iterations() * b.chars), benchmark::Counter::kIsRate);
   state.counters["lines"] = static_cast<double>(lines);
 }
 BENCHMARK(BM_BreakEdition13em)->Unit(benchmark::kMillisecond);
@@ -107,6 +110,7 @@ void BM_BreakLongParagraph(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
   state.counters["chars"] = static_cast<double>(n);
+  state.counters["chars_per_s"] = benchmark::Counter(static_cast<double>(state.iterations() * n), benchmark::Counter::kIsRate);
   state.counters["max_active"] = static_cast<double>(trace.max_active);
 }
 BENCHMARK(BM_BreakLongParagraph)->Arg(1)->Arg(4)->Arg(16)->Unit(benchmark::kMillisecond);

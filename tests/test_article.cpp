@@ -183,6 +183,45 @@ TEST(ArticleText, NfcAndInvisibleCharacters) {
   EXPECT_EQ(a.paragraphs[1].text, U"甲\u200B乙\u200D丙\uFE0F");
 }
 
+// Every character of a paragraph knows its own place in the file (loc.at(i)), not the
+// paragraph's first column + i: across joined lines (CRLF, indents, the joining space between
+// Latin words), after a removed control character, and through NFC composition.
+TEST(ArticleParagraphs, EveryCharacterKnowsItsSourcePosition) {
+  Diagnostics d;
+  const std::string src =
+      "标题行\n"                 // line 1: its own paragraph
+      "\n"
+      "　　第一行\r\n"           // line 3: indent (layout, dropped), CRLF
+      "  第二\x07行abc\n"        // line 4: BEL removed (reported), then "行abc"
+      "def Cafe\xCC\x81。\n";   // line 5: joined with a space (Latin–Latin); e + U+0301 → é
+  Article a = parse(src, d);
+  ASSERT_EQ(a.paragraphs.size(), 2u);
+  const ArticleParagraph& p = a.paragraphs[1];
+  ASSERT_EQ(p.text, U"第一行第二行abc def Caf\u00E9。");
+  auto where = [&](std::size_t i) {
+    const SourceLoc l = p.loc.at(i);
+    EXPECT_EQ(l.file, "t.md");
+    return std::to_string(l.line) + ":" + std::to_string(l.column) + "@" + std::to_string(l.byte_offset);
+  };
+  // Byte offsets: line 1 = 10 bytes, line 2 = 1, line 3 = 2×3 + 9 + 2 (CRLF) = 17 → line 4 at 28.
+  EXPECT_EQ(where(0), "3:3@17");   // 第, after the two U+3000
+  EXPECT_EQ(where(2), "3:5@23");   // 行
+  EXPECT_EQ(where(3), "4:3@30");   // 第 of line 4, after two spaces
+  EXPECT_EQ(where(5), "4:6@37");   // 行: column 6 (the BEL at column 5 was removed), byte after BEL
+  EXPECT_EQ(where(6), "4:7@40");   // a
+  EXPECT_EQ(where(9), "4:10@43");  // the joining space stands at the end of line 4
+  EXPECT_EQ(where(10), "5:1@44");  // d
+  EXPECT_EQ(where(17), "5:8@51");  // é: composed from e (5:8) + U+0301 (5:9)
+  EXPECT_EQ(where(18), "5:10@54"); // 。
+  // A tail of the paragraph (re-prepared by the composer) counts from its own first character.
+  EXPECT_EQ(p.loc.from(10).line, 5);
+  EXPECT_EQ(p.loc.from(10).at(7).column, 8);
+  // Each byte offset is the one the file has: the character's UTF-8 starts there.
+  EXPECT_EQ(src.substr(static_cast<std::size_t>(p.loc.at(18).byte_offset), 3), "。");
+  EXPECT_EQ(src.substr(static_cast<std::size_t>(p.loc.at(3).byte_offset), 3), "第");
+  EXPECT_EQ(d.count_code("article.control-char"), 1u);
+}
+
 // --- bad input --------------------------------------------------------------------------------
 
 // Invalid UTF-8: the byte offset (and line:column) of the bad byte; the byte stands as U+FFFD so

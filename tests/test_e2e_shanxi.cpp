@@ -43,14 +43,6 @@ std::vector<std::string> nonempty_lines(const std::string& s) {
   return out;
 }
 
-// Article body text as pdftotext gives it back: front matter, headings markers and whitespace aside.
-std::string article_body(const std::string& path) {
-  std::string text = read_file(path);
-  const auto open = text.find("+++");
-  const auto close = text.find("+++", open + 3);
-  if (open == 0 && close != std::string::npos) text = text.substr(close + 3);
-  return strip_whitespace(text);
-}
 
 }  // namespace
 

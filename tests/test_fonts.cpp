@@ -1,6 +1,8 @@
 // fonts/: roles → fontconfig → faces; fallback chains; format detection; bad files.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "engine/fonts/fonts.h"
 #include "support/test_support.h"
 
@@ -75,4 +77,46 @@ TEST(Fonts, CorruptFontFileIsReported) {
   Diagnostics d;
   EXPECT_FALSE(fonts.load_file(dir + "/bad.otf", 0, d).has_value());
   EXPECT_EQ(d.count_code("font.bad-file"), 1u);
+}
+
+// A font file cut short after fontconfig indexed it (a package upgrade interrupted, a full disk
+// while copying): FreeType opens it (it reads outlines lazily and quietly shortens directory
+// entries past the end), so the loader checks every table of the face against the file size.
+// Cut just before the end of face 0's last table, the file is reported with the table.
+TEST(Fonts, TruncatedFontFileIsReported) {
+  FontSet installed(default_roles());
+  Diagnostics found;
+  const auto& kai = installed.chain("kai", 400, found);
+  ASSERT_FALSE(kai.empty());
+  const std::string original = installed.face(kai.front()).info().path;  // AR PL UKai's .ttc
+  const std::string good = test::read_file(original);
+  auto be = [&](std::size_t at, int n) {
+    std::uint64_t v = 0;
+    for (int i = 0; i < n; ++i) v = (v << 8) | static_cast<unsigned char>(good[at + i]);
+    return v;
+  };
+  // The end of face 0's tables, from the collection's directory (OpenType "Font collections").
+  ASSERT_EQ(good.substr(0, 4), "ttcf");
+  const std::size_t dir = be(12, 4);
+  std::uint64_t end = 0;
+  for (std::size_t t = 0; t < be(dir + 4, 2); ++t)
+    end = std::max(end, be(dir + 12 + 16 * t + 8, 4) + be(dir + 12 + 16 * t + 12, 4));
+  const std::string dir_path = test::temp_dir("fonts-cut");
+  const std::string path = dir_path + "/ukai.ttc";
+  test::write_file(path, good.substr(0, end - 1));
+  FontSet fonts(FontRoles{});
+  Diagnostics d;
+  EXPECT_FALSE(fonts.load_file(path, 0, d).has_value());
+  ASSERT_EQ(d.count_code("font.bad-file"), 1u);
+  EXPECT_EQ(d.all()[0].loc.file, path);
+  EXPECT_NE(d.all()[0].message.find("runs past the end of the file (" + std::to_string(end - 1) + " bytes)"),
+            std::string::npos) << d.all()[0].message;
+  // The whole file is fine.
+  Diagnostics ok;
+  EXPECT_TRUE(fonts.load_file(original, 0, ok).has_value());
+  EXPECT_FALSE(ok.has_errors());
+  // A second request does not read the damaged file again, and still reports it.
+  Diagnostics again;
+  EXPECT_FALSE(fonts.load_file(path, 0, again).has_value());
+  EXPECT_EQ(again.count_code("font.bad-file"), 1u);
 }

@@ -329,6 +329,36 @@ TEST(LinebreakEmergency, LongWordBrokenAndReported) {
   }
 }
 
+// Emergency lines are reported at their first character's place in the source: with the
+// paragraph's character map (text joined from several source lines), the line's own
+// line:column, not the paragraph's first column + offset.
+TEST(LinebreakEmergency, ReportedAtTheLinesSourcePosition) {
+  const std::u32string text = U"甲乙ABCDEFGHIJKLMNOPQRSTUVWXYZ丙丁";
+  // 甲乙 on source line 7 (columns 3, 4); the word and 丙丁 on line 8 from column 1.
+  auto chars = std::make_shared<std::vector<SourcePos>>();
+  for (std::size_t i = 0; i < text.size(); ++i)
+    chars->push_back(i < 2 ? SourcePos{static_cast<std::int64_t>(100 + 3 * i), 7, static_cast<int>(3 + i)}
+                           : SourcePos{static_cast<std::int64_t>(107 + i), 8, static_cast<int>(i - 1)});
+  SourceLoc where("story.txt", 7, 3, 100);
+  where.chars = chars;
+  Diagnostics d;
+  const PreparedParagraph p = prepare_paragraph(fonts(), text, body(10, 0), d, where);
+  const LineSet ls = linebreak(p, constant(sp_from_pt(90)), d);
+  std::vector<std::string> expected, got;
+  for (const Line& l : ls.lines)
+    if (l.emergency) {
+      const SourcePos& at = (*chars)[l.begin];
+      expected.push_back("story.txt:" + std::to_string(at.line) + ":" + std::to_string(at.column));
+    }
+  for (const Diagnostic& x : d.all())
+    if (x.code == "linebreak.emergency")
+      got.push_back(x.loc.file + ":" + std::to_string(x.loc.line) + ":" + std::to_string(x.loc.column));
+  ASSERT_FALSE(expected.empty());
+  EXPECT_EQ(got, expected);
+  // At least one emergency line starts inside the word, on line 8.
+  EXPECT_TRUE(std::any_of(got.begin(), got.end(), [](const std::string& s) { return s.rfind("story.txt:8:", 0) == 0; }));
+}
+
 // A measure narrower than one character: every line overfull, flagged, reported, text kept.
 TEST(LinebreakEmergency, OverfullReportedNeverSilent) {
   Diagnostics d;

@@ -2,6 +2,7 @@
 // (qpdf, poppler's pdffonts/pdftotext/pdftoppm/pdfinfo, Ghostscript). Pages are built directly
 // from text shaped with the real font roles, as the composer would place it.
 #include <gtest/gtest.h>
+#include <zlib.h>
 #include <sys/resource.h>
 
 #include <csignal>
@@ -11,6 +12,8 @@
 #include <thread>
 
 #include "engine/pdf/cff.h"
+#include "engine/pdf/content.h"
+#include "engine/pdf/document.h"
 #include "engine/pdf/font_subset.h"
 #include "test_pdf_helpers.h"
 
@@ -458,6 +461,52 @@ TEST(Pdf, PageBoxesComeFromTrimAndBleed) {
   EXPECT_FALSE(p.contains("/Group"));
 }
 
+// Marks (checklist G06): a slug grows the MediaBox on every side; BleedBox and TrimBox keep their
+// size and their place relative to the content, which moves by the slug. A registration-coloured
+// ring is a stroked Bézier circle in [/Separation /All /DeviceCMYK] whose tint gives 1 1 1 1.
+TEST(Pdf, SlugGrowsTheMediaBoxAndMovesTheContent) {
+  Page page = empty_page();
+  page.slug = sp_from_mm(10);
+  RuleItem crop;  // a crop mark left of the top-left trim corner
+  crop.from = {-sp_from_mm(11), 0};
+  crop.to = {-sp_from_mm(5), 0};
+  crop.thickness = sp_from_pt(0.3);
+  crop.colour = Cmyk::registration();
+  page.items.push_back(crop);
+  page.items.push_back(CircleItem{{sp_from_mm(195), -sp_from_mm(8)}, sp_from_mm(2), sp_from_pt(0.3), Cmyk::registration()});
+  const std::string pdf = write_plate({&page}, "slug.pdf");
+  const json objs = qpdf_objects(pdf);
+  const auto pages = objects_where(objs, "/Type", "/Page");
+  ASSERT_EQ(pages.size(), 1u);
+  const json& p = pages[0];
+  const double w = 390 * 72 / 25.4, h = 540 * 72 / 25.4, b = 3 * 72 / 25.4, sl = 10 * 72 / 25.4;
+  auto expect_box = [&](const char* key, std::array<double, 4> want) {
+    ASSERT_TRUE(p.contains(key)) << key;
+    for (int i = 0; i < 4; ++i) EXPECT_NEAR(p[key][i].get<double>(), want[i], 0.01 * 72 / 25.4) << key << i;
+  };
+  expect_box("/MediaBox", {0, 0, w + 2 * (b + sl), h + 2 * (b + sl)});
+  expect_box("/BleedBox", {sl, sl, sl + w + 2 * b, sl + h + 2 * b});
+  expect_box("/TrimBox", {sl + b, sl + b, sl + b + w, sl + b + h});
+
+  const std::string c = page_contents(pdf)[0];
+  // The trim's top-left corner is at (slug + bleed, slug + bleed + trim height) in user space.
+  auto pt3 = [](Sp v) { return pdf::fixed3(scale_sp(v, 1000, kSpPerPt)); };
+  const Sp origin = page.slug + page.bleed;
+  const std::string y0 = pt3(origin + page.trim_height);
+  EXPECT_NE(c.find(pt3(origin + crop.from.x) + " " + y0 + " m " + pt3(origin + crop.to.x) + " " + y0 + " l S"), std::string::npos)
+      << c;
+  std::size_t curves = 0;
+  for (std::size_t at = 0; (at = c.find(" c\n", at)) != std::string::npos; ++at) ++curves;
+  EXPECT_EQ(curves, 4u) << c;
+  EXPECT_NE(c.find("h S\n"), std::string::npos) << c;
+  EXPECT_NE(c.find("0.3 w\n"), std::string::npos) << c;
+  // The colour space: /Separation /All with a tint transform to 1 1 1 1.
+  const auto q = test::run("qpdf --qdf --object-streams=disable " + sh(pdf) + " -");
+  const std::string flat = std::regex_replace(q.out, std::regex(R"(\s+)"), " ");
+  EXPECT_NE(flat.find("/Separation /All /DeviceCMYK"), std::string::npos);
+  EXPECT_NE(flat.find("/C1 [ 1 1 1 1 ]"), std::string::npos);
+}
+
 // Rules are stroked lines of the given thickness, boxes filled and stroked rectangles, all in
 // page coordinates flipped at the PDF edge (origin top-left of the trim box, y down).
 TEST(Pdf, RulesAndBoxesAreDrawnWhereTheDisplayListSays) {
@@ -822,4 +871,39 @@ TEST(Pdf, BadDisplayListIsReported) {
   Diagnostics d2;
   EXPECT_FALSE(write_pdf({&zero}, fonts(), plate_options(), out, d2));
   EXPECT_EQ(d2.count_code("pdf.bad-page"), 1u);
+}
+
+// flate_compress deflates big inputs in fixed 256 KiB pieces on several threads: the result is
+// one valid zlib stream (inflates to the input, Adler-32 checked) for sizes around the piece
+// boundaries, identical from run to run, and as small as a single-stream deflate within 0.5 %.
+TEST(Pdf, ParallelFlateIsOneValidDeterministicStream) {
+  std::string text;
+  std::uint32_t x = 12345;
+  while (text.size() < 1200 * 1024) {  // half compressible text, half noise (like a CFF program)
+    x = x * 1103515245u + 12345u;
+    text += (x >> 16) % 2 ? std::string("排版引擎 typesetting ") : std::string(1, static_cast<char>(x >> 24));
+  }
+  for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{256 * 1024 - 1}, std::size_t{256 * 1024},
+                        std::size_t{256 * 1024 + 1}, text.size()}) {
+    const std::string_view in(text.data(), n);
+    const std::string z = pdf::flate_compress(in);
+    ASSERT_GE(z.size(), 6u) << n;
+    std::string back(n + 1, '\0');
+    uLongf len = static_cast<uLongf>(back.size());
+    ASSERT_EQ(uncompress(reinterpret_cast<Bytef*>(back.data()), &len, reinterpret_cast<const Bytef*>(z.data()),
+                         static_cast<uLong>(z.size())),
+              Z_OK)
+        << n;
+    back.resize(len);
+    EXPECT_EQ(back, in) << n;
+    EXPECT_EQ(pdf::flate_compress(in), z) << n;
+    if (n == text.size()) {
+      uLongf one = compressBound(static_cast<uLong>(n));
+      std::string single(one, '\0');
+      ASSERT_EQ(compress2(reinterpret_cast<Bytef*>(single.data()), &one, reinterpret_cast<const Bytef*>(in.data()),
+                          static_cast<uLong>(n), 6),
+                Z_OK);
+      EXPECT_LT(static_cast<double>(z.size()), one * 1.005) << z.size() << " vs " << one;
+    }
+  }
 }

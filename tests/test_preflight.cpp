@@ -602,10 +602,21 @@ TEST(Preflight, RegistrationColourInsideTrimIsC08) {
   marks.set_box("/MediaBox", -30, -30, kTrimW + 2 * kBleed + 30, kTrimH + 2 * kBleed + 30);
   marks.add_resource("/ColorSpace", "/CSall", QPDFObjectHandle::parse("[/Separation /All /DeviceCMYK << /FunctionType 2 "
                                                                       "/Domain [0 1] /C0 [0 0 0 0] /C1 [1 1 1 1] /N 1 >>]"));
-  // A good crop mark in the slug, left of the bleed.
-  marks.content() += "/CSall CS 1 SC 0.3 w -25 8.5 m -5 8.5 l S\n";
+  // A good crop mark in the slug, left of the bleed, and slug text (7 pt, page label and date)
+  // under the page in the registration colour: on every plate on purpose, so not C06's "small
+  // text in several inks".
+  marks.content() += "/CSall CS 1 SC 0.3 w -25 8.5 m -5 8.5 l S\n"
+                     "/CSall cs 1 scn BT /F1 7 Tf 1 0 0 1 30 -20 Tm <00010002> Tj ET\n";
   const auto good = check(marks.write("good-mark"), opt);
   EXPECT_TRUE(good.findings.empty()) << dump(good);
+
+  // The same text inside the trim is C08 (and, 7 pt in four inks, C06).
+  Fixture inside;
+  inside.add_resource("/ColorSpace", "/CSall", QPDFObjectHandle::parse("[/Separation /All /DeviceCMYK << /FunctionType 2 "
+                                                                       "/Domain [0 1] /C0 [0 0 0 0] /C1 [1 1 1 1] /N 1 >>]"));
+  inside.content() += "/CSall cs 1 scn BT /F1 7 Tf 1 0 0 1 30 300 Tm <00010002> Tj ET\n";
+  const auto ri = check(inside.write("registration-text"), opt);
+  EXPECT_EQ(ids(ri), (std::set<std::string>{"C06", "C08"})) << dump(ri);
 
   Fixture bad;
   bad.set_box("/MediaBox", -30, -30, kTrimW + 2 * kBleed + 30, kTrimH + 2 * kBleed + 30);
@@ -1089,6 +1100,67 @@ TEST(Preflight, DamagedFileIsP01) {
   EXPECT_EQ(ids(r), std::set<std::string>{"P01"}) << dump(r);
   EXPECT_EQ(r.pages, 1);
   EXPECT_NE(test::run("qpdf --check " + test::shell_quote(path)).exit_code, 0);
+}
+
+// Content syntax the interpreter cannot read is P01 (the rest of the page is still checked), and
+// a BDC property dictionary with nested strings and arrays is read without complaint.
+TEST(Preflight, ContentSyntaxErrorsAreP01) {
+  {
+    Fixture fx;
+    fx.content() += "/Span <</ActualText <FEFF6392> /A [1 (x) <</B 2>>]>> BDC EMC\n";
+    const auto r = check(fx.write("bdc-dict"));
+    EXPECT_TRUE(r.findings.empty()) << dump(r);
+  }
+  {
+    Fixture fx;
+    fx.content() += "q [1 2 Q ] pop\n";  // an operator inside an array
+    const auto r = check(fx.write("op-in-array"));
+    EXPECT_EQ(r.count("P01"), 1u) << dump(r);
+  }
+  {
+    Fixture fx;
+    fx.content() += "q 1 0 0 1 0 0 cm ] Q\n";  // a stray ]
+    const auto r = check(fx.write("stray-bracket"));
+    EXPECT_EQ(r.count("P01"), 1u) << dump(r);
+  }
+  {
+    // Text after a syntax error is still checked: 4-colour black text is C04.
+    Fixture fx;
+    fx.content() += "] BT /F1 10 Tf 1 0 0 1 30 200 Tm 0.7 0.6 0.6 1 k <0001> Tj ET\n";
+    const auto r = check(fx.write("error-then-text"));
+    EXPECT_EQ(r.count("P01"), 1u) << dump(r);
+    EXPECT_GE(r.count("C04"), 1u) << dump(r);
+  }
+}
+
+// PreflightCache: a stream identical to one decoded before is not decoded again, and a damaged
+// copy of it (same size and filters, one byte changed) is still decoded and fails P01.
+TEST(Preflight, SharedStreamCacheSkipsOnlyIdenticalStreams) {
+  const std::string good = Fixture().write("cache-good");
+  PreflightCache cache;
+  EXPECT_TRUE(preflight(good, {}, cache).passed());
+  EXPECT_EQ(cache.hits(), 0u);
+  const auto again = preflight(good, {}, cache);
+  EXPECT_TRUE(again.passed()) << dump(again);
+  EXPECT_GE(cache.hits(), 1u) << "the output profile (≥ 64 KiB) should be remembered";
+
+  // Damage the zlib header of the largest stream (the output profile), keeping every length (a
+  // byte flipped mid-stream can still inflate: qpdf --check does not see that either).
+  std::string data = test::read_file(good);
+  std::size_t best_at = 0, best_len = 0;
+  for (std::size_t at = data.find("stream\n"); at != std::string::npos; at = data.find("stream\n", at + 1)) {
+    if (at >= 3 && data.compare(at - 3, 3, "end") == 0) continue;
+    const std::size_t begin = at + 7, end = data.find("endstream", begin);
+    if (end != std::string::npos && end - begin > best_len) best_at = begin, best_len = end - begin;
+  }
+  ASSERT_GE(best_len, PreflightCache::kMinBytes);
+  data[best_at] = '\0';
+  const std::string bad = work_dir() + "/cache-bad.pdf";
+  test::write_file(bad, data);
+  const std::size_t hits = cache.hits();
+  const auto r = preflight(bad, {}, cache);
+  EXPECT_EQ(cache.hits(), hits);
+  EXPECT_EQ(r.count("P01"), 1u) << dump(r);
 }
 
 TEST(Preflight, UnreadableFileIsP01) {

@@ -91,6 +91,23 @@ TEST(Shape, MissingCharacterReportedWithPosition) {
   EXPECT_EQ(s.glyphs[2].gid, 0u);
 }
 
+// With a character map (an article paragraph joined from several source lines) the missing
+// character is reported at its own line:column and byte offset, not first column + index.
+TEST(Shape, MissingCharacterReportedAtItsSourceLine) {
+  Diagnostics d;
+  std::u32string text = U"甲乙丙";
+  text += char32_t(0xF0000);
+  SourceLoc where("a.txt", 3, 5, 40);
+  where.chars = std::make_shared<std::vector<SourcePos>>(std::vector<SourcePos>{
+      {40, 3, 5}, {43, 3, 6}, {47, 4, 1}, {50, 4, 2}});  // 甲乙 on line 3, 丙 U+F0000 on line 4
+  shape(fonts(), text, TextStyle{}, d, where);
+  ASSERT_EQ(d.count_code("font.missing-glyph"), 1u);
+  EXPECT_EQ(d.all()[0].loc.line, 4);
+  EXPECT_EQ(d.all()[0].loc.column, 2);
+  EXPECT_EQ(d.all()[0].loc.byte_offset, 50);
+  EXPECT_EQ(d.all()[0].format().rfind("a.txt:4:2: error[font.missing-glyph]", 0), 0u) << d.all()[0].format();
+}
+
 TEST(Shape, DumpIsStable) {
   Diagnostics d;
   auto s = shape(fonts(), U"甲乙", TextStyle{}, d);

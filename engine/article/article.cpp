@@ -98,6 +98,8 @@ class Parser {
   std::size_t front_matter(Article& a);
   void body(Article& a, std::size_t first_line);
   SourceLoc loc(const Char& ch) const { return SourceLoc(path_, ch.line, ch.column, ch.byte); }
+  ArticleParagraph paragraph(ArticleParagraph::Kind kind, const std::u32string& text,
+                             const std::vector<SourcePos>& pos) const;
   void report(int& count, Severity sev, const std::string& code, SourceLoc at, std::string msg, std::string hint);
   void summaries();
 
@@ -321,13 +323,29 @@ std::size_t Parser::front_matter(Article& a) {
   return close + 1;
 }
 
+// A paragraph's text with where each character of it stands in the file: its location is its
+// first character's, carrying the map (SourceLoc::at) so a diagnostic about its n-th character
+// (a missing glyph, a word broken in an emergency) names that character's own line:column.
+ArticleParagraph Parser::paragraph(ArticleParagraph::Kind kind, const std::u32string& text,
+                                   const std::vector<SourcePos>& pos) const {
+  std::vector<std::uint32_t> origin;
+  ArticleParagraph p{kind, nfc(text, origin), SourceLoc(path_, pos.front().line, pos.front().column, pos.front().byte_offset)};
+  auto chars = std::make_shared<std::vector<SourcePos>>();
+  chars->reserve(origin.size());
+  for (std::uint32_t o : origin) chars->push_back(pos[o]);
+  p.loc.chars = std::move(chars);
+  return p;
+}
+
 void Parser::body(Article& a, std::size_t first_line) {
   std::u32string text;
-  SourceLoc start;
+  std::vector<SourcePos> pos;  // of each character of `text`
   bool open = false;
+  auto at = [](const Char& ch) { return SourcePos{ch.byte, ch.line, ch.column}; };
   auto flush = [&]() {
-    if (open && !text.empty()) a.paragraphs.push_back({ArticleParagraph::Kind::Body, nfc(text), start});
+    if (open && !text.empty()) a.paragraphs.push_back(paragraph(ArticleParagraph::Kind::Body, text, pos));
     text.clear();
+    pos.clear();
     open = false;
   };
   for (std::size_t li = first_line; li < lines_.size(); ++li) {
@@ -349,17 +367,22 @@ void Parser::body(Article& a, std::size_t first_line) {
         continue;
       }
       std::u32string sub;
-      for (std::size_t k = s; k < e; ++k) sub += l[k].c;
-      a.paragraphs.push_back({ArticleParagraph::Kind::Subhead, nfc(sub), loc(l[s])});
+      std::vector<SourcePos> sub_pos;
+      for (std::size_t k = s; k < e; ++k) sub += l[k].c, sub_pos.push_back(at(l[k]));
+      a.paragraphs.push_back(paragraph(ArticleParagraph::Kind::Subhead, sub, sub_pos));
       continue;
     }
     if (!open) {
       open = true;
-      start = loc(l[b]);
     } else if (!text.empty() && join_needs_space(text.back(), l[b].c)) {
+      // The joining space stands for the line end: the place just after the previous line's text.
+      SourcePos after = pos.back();
+      after.byte_offset += static_cast<std::int64_t>(encode_utf8(text.back()).size());
+      ++after.column;
       text += U' ';
+      pos.push_back(after);
     }
-    for (std::size_t k = b; k < e; ++k) text += l[k].c;
+    for (std::size_t k = b; k < e; ++k) text += l[k].c, pos.push_back(at(l[k]));
   }
   flush();
 }

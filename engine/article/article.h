@@ -15,7 +15,9 @@ namespace paiban {
 struct ArticleParagraph {
   enum class Kind { Body, Subhead } kind = Kind::Body;
   std::u32string text;  // NFC, joined lines (no space between CJK, one space between Latin words)
-  SourceLoc loc;        // file:line:column of the paragraph's first character
+  // file:line:column of the paragraph's first character, with the position of every character
+  // (loc.at(i): exact line:column of text[i] in the file, across joined lines and NFC).
+  SourceLoc loc;
 };
 
 struct Article {

@@ -14,7 +14,11 @@ bool write_file_atomic(const std::string& path, std::string_view content, Diagno
   namespace fs = std::filesystem;
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmpl = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
+  // Appended piecewise: g++ 12 warns falsely (-Wrestrict, GCC PR 105329) on "." + s + "…".
+  std::string name = ".";
+  name += target.filename().string();
+  name += ".XXXXXX";
+  std::string tmpl = (dir / name).string();
   const int fd = ::mkstemp(tmpl.data());
   if (fd < 0) {
     diags.error("io.write-failed", SourceLoc(path), std::string("cannot create a temporary file: ") + std::strerror(errno),

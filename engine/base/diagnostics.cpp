@@ -24,6 +24,36 @@ std::string Diagnostic::format() const {
   return s;
 }
 
+SourceLoc SourceLoc::at(std::size_t i) const {
+  SourceLoc out(file, line, column, byte_offset);
+  out.page = page;
+  if (chars && !chars->empty()) {
+    // Past the end (the end of a line range) counts as the last character.
+    const SourcePos& p = (*chars)[std::min(first + i, chars->size() - 1)];
+    out.line = p.line;
+    out.column = p.column;
+    out.byte_offset = p.byte_offset;
+  } else if (i > 0) {
+    if (out.column > 0) out.column += static_cast<int>(i);
+    out.byte_offset = -1;  // unknown without the text's encoding
+  }
+  return out;
+}
+
+SourceLoc SourceLoc::from(std::size_t i) const {
+  SourceLoc out = at(i);
+  if (chars) {
+    out.chars = chars;
+    out.first = std::min(first + i, chars->size());
+  }
+  return out;
+}
+
+void Diagnostics::place_errors_on_page(std::size_t since, const std::string& label) {
+  for (std::size_t i = since; i < list_.size(); ++i)
+    if (list_[i].severity == Severity::Error && list_[i].loc.page.empty()) list_[i].loc.page = label;
+}
+
 bool Diagnostics::has_errors() const { return count(Severity::Error) > 0; }
 
 std::size_t Diagnostics::count(Severity sev) const {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,8 +13,16 @@ namespace paiban {
 
 enum class Severity { Note, Warning, Error };
 
+// Where one character of a text stands in its source file.
+struct SourcePos {
+  std::int64_t byte_offset = -1;
+  int line = 0;    // 1-based
+  int column = 0;  // 1-based, in code points
+};
+
 // Where a problem is: an input file position (1-based line/column, byte offset), or a place on a
-// page of the output (page label + position in pt), or nothing (global).
+// page of the output (page label + position in pt), or nothing (global). Both may be set: a
+// problem located in the descriptor that belongs to one page's content (that page is not printed).
 struct SourceLoc {
   SourceLoc() = default;
   SourceLoc(std::string f, int l = 0, int c = 0, std::int64_t byte = -1)
@@ -26,6 +35,20 @@ struct SourceLoc {
   std::int64_t byte_offset = -1;
   std::string page;  // page label (A1…) for layout problems
   bool empty() const { return file.empty() && page.empty(); }
+
+  // For a text assembled from a file, where each of its characters came from. An article
+  // paragraph joins source lines, drops layout spaces and control characters and is NFC-composed,
+  // so "first column + index" is wrong past its first line. Shared (read-only) by every copy of
+  // the location; `first` is the index in it of this location's character 0 (a paragraph's tail).
+  std::shared_ptr<const std::vector<SourcePos>> chars;
+  std::size_t first = 0;
+
+  // Where character `i` of the text starting here is: exact with `chars`, else column + i (right
+  // for text from one source line; the byte offset is then unknown past character 0). The result
+  // is a plain position (no map).
+  SourceLoc at(std::size_t i) const;
+  // The location of the text from character `i` on (keeps the map: a re-prepared paragraph tail).
+  SourceLoc from(std::size_t i) const;
 };
 
 struct Diagnostic {
@@ -51,6 +74,11 @@ class Diagnostics {
   void note(std::string code, SourceLoc loc, std::string message, std::string hint = {}) {
     add({Severity::Note, std::move(code), std::move(loc), std::move(message), std::move(hint)});
   }
+  // Gives every error added since the first `since` diagnostics that has no page the page
+  // `label`: an error found while composing a page's content (a headline whose role has no font,
+  // located in the descriptor) keeps its file:line:column and also stops that page's plate.
+  void place_errors_on_page(std::size_t since, const std::string& label);
+  std::size_t size() const { return list_.size(); }
   bool has_errors() const;
   std::size_t count(Severity s) const;
   std::size_t count_code(const std::string& code) const;

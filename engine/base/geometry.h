@@ -34,6 +34,9 @@ struct Cmyk {
   int tint = 1000;   // spot tint, per mille
   static Cmyk black() { return {0, 0, 0, 1000, {}, 1000}; }
   static Cmyk white() { return {0, 0, 0, 0, {}, 1000}; }
+  // Registration colour for printer's marks: the colorant name "All" puts the tint on every plate
+  // (PDF 32000-1 §8.6.6.4), the alternate is 100 % of each process ink (checklist C08, G06).
+  static Cmyk registration() { return {1000, 1000, 1000, 1000, "All", 1000}; }
   bool is_pure_black() const { return spot.empty() && c == 0 && m == 0 && y == 0 && k == 1000; }
   bool is_white() const { return spot.empty() && c == 0 && m == 0 && y == 0 && k == 0; }
   int total_ink() const { return c + m + y + k; }  // per mille; 2400 = 240 %

@@ -76,4 +76,31 @@ std::u32string nfc(std::u32string_view in) {
   return r;
 }
 
+std::u32string nfc(std::u32string_view in, std::vector<std::uint32_t>& origin) {
+  std::u32string out = nfc(in);
+  origin.clear();
+  origin.reserve(out.size());
+  if (out == in) {  // the usual case: already NFC, one to one
+    for (std::uint32_t i = 0; i < in.size(); ++i) origin.push_back(i);
+    return out;
+  }
+  // Normalisation never crosses a character that has a boundary before it (UAX #15), so the
+  // text normalises segment by segment; a segment that keeps its length maps one to one (at
+  // most reordered marks), one that changes maps every output character to its first input one.
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* n = icu::Normalizer2::getNFCInstance(status);
+  out.clear();
+  std::size_t start = 0;
+  while (start < in.size()) {
+    std::size_t end = start + 1;
+    while (end < in.size() && !(U_SUCCESS(status) && n->hasBoundaryBefore(static_cast<UChar32>(in[end])))) ++end;
+    const std::u32string seg = nfc(in.substr(start, end - start));
+    for (std::size_t k = 0; k < seg.size(); ++k)
+      origin.push_back(static_cast<std::uint32_t>(seg.size() == end - start ? start + k : start));
+    out += seg;
+    start = end;
+  }
+  return out;
+}
+
 }  // namespace paiban

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace paiban {
 
@@ -23,6 +24,10 @@ std::string encode_utf8(char32_t c);
 
 // Unicode NFC via ICU.
 std::u32string nfc(std::u32string_view in);
+// NFC that also says, for every output character, the index of the input character it comes
+// from (`origin`, same size as the result): a composed character points at the first character
+// of the sequence it was composed from. Lets diagnostics point at the source of NFC text.
+std::u32string nfc(std::u32string_view in, std::vector<std::uint32_t>& origin);
 
 inline bool is_cjk_ideograph(char32_t c) {
   return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF) ||

@@ -63,8 +63,8 @@ Sp Context::ascent(const Style& s) {
   if (auto it = ascent_cache_.find(key); it != ascent_cache_.end()) return it->second;
   // Adobe-Identity CJK em box: baseline 0.88 em below the em-box top (BASE ideo = −120/1000).
   Sp value = scale_sp(s.size, 88, 100);
-  Diagnostics quiet;  // an unresolvable role is reported where the text is shaped
-  const auto& chain = fonts.chain(s.font_role, s.weight, quiet);
+  // Resolved without reporting: the role's problems are reported where its text is shaped.
+  const auto& chain = fonts.chain(s.font_role, s.weight);
   if (!chain.empty()) {
     hb_font_t* font = fonts.face(chain.front()).hb_font_at(s.size);
     hb_position_t bottom = 0;
@@ -133,6 +133,7 @@ Page flatten(PageCanvas& c) {
   page.trim_width = c.spec->trim_width;
   page.trim_height = c.spec->trim_height;
   page.bleed = c.spec->bleed;
+  page.slug = c.slug;
   for (auto& layer : c.layers)
     for (auto& item : layer) page.items.push_back(std::move(item));
   return page;
@@ -156,6 +157,10 @@ ComposedEdition compose(const Edition& edition, const std::map<std::string, Arti
   }
   // Fixed objects first: they are what stories flow around.
   for (PageCanvas& page : pages) {
+    // Errors found while setting this page's own content (a headline whose role has no font,
+    // a box that cannot be read) are located in the descriptor and belong to this page: its
+    // plate is not written (the CLI skips pages named by errors), last night's stays.
+    const std::size_t since = diags.size();
     for (const BoxSpec& b : page.spec->boxes) place_box(ctx, page, b);
     for (const ImageSpec& im : page.spec->images) place_image(ctx, page, im);
     for (const RuleSpec& r : page.spec->rules)
@@ -163,9 +168,11 @@ ComposedEdition compose(const Edition& edition, const std::map<std::string, Arti
     for (const TextBlockSpec& t : page.spec->text_blocks) place_text_block(ctx, page, t);
     for (const HeadlineSpec& h : page.spec->headlines) place_headline(ctx, page, h);
     compose_furniture(ctx, page);
+    diags.place_errors_on_page(since, page.spec->label);
   }
   compose_stories(ctx, pages, out.report);
   for (PageCanvas& page : pages) place_column_rules(ctx, page);
+  for (PageCanvas& page : pages) compose_marks(ctx, page);
 
   for (PageCanvas& page : pages) {
     out.report.pages.push_back(std::move(page.report));

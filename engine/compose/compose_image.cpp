@@ -121,6 +121,12 @@ Rect image_placement(const Rect& frame, const ImageInfo& info, ImageSpec::Fit fi
 
 namespace compose_detail {
 
+// The PDF stage holds an image decoded (3 bytes a pixel) and separated to CMYK (4 bytes) at once,
+// for each page written in parallel; a 20,000 × 20,000 px file would take 2.8 GB. A whole
+// broadsheet page (390 × 540 mm) at 400 ppi, the top of the checklist's range, is ≈ 52 Mpx:
+// 100 Mpx leaves twice that and keeps one image under 700 MB.
+constexpr std::int64_t kMaxImagePixels = 100'000'000;
+
 void place_image(Context& ctx, PageCanvas& canvas, const ImageSpec& spec) {
   Rect frame = spec.rect;
   if (!spec.caption.empty()) {
@@ -147,12 +153,24 @@ void place_image(Context& ctx, PageCanvas& canvas, const ImageSpec& spec) {
                       "make the image area taller");
     return;
   }
+  // Image errors carry the page as well as the descriptor position: a plate with a hole where the
+  // picture belongs must not replace last night's (the CLI skips pages with located errors).
+  SourceLoc where = spec.loc;
+  where.page = canvas.spec->label;
   const auto info = read_image_info(spec.path);
   if (!info) {
-    ctx.diags.error("compose.image-unreadable", spec.loc,
+    ctx.diags.error("compose.image-unreadable", where,
                     "cannot read the size of image '" + spec.path + "' (not a readable PNG or JPEG)",
                     "check the path and the file format");
     // A keyline where the picture belongs, so proofs show the hole.
+    canvas.add(Layer::Image, BoxItem{frame, std::nullopt, Cmyk::black(), sp_from_pt(0.5)});
+    return;
+  }
+  if (static_cast<std::int64_t>(info->width) * info->height > kMaxImagePixels) {
+    ctx.diags.error("compose.image-too-large", where,
+                    "image '" + spec.path + "' is " + std::to_string(info->width) + "×" + std::to_string(info->height) +
+                        " px, more than " + std::to_string(kMaxImagePixels / 1000000) + " megapixels",
+                    "scale it down to the resolution the press needs (≈ 300 ppi at its printed size)");
     canvas.add(Layer::Image, BoxItem{frame, std::nullopt, Cmyk::black(), sp_from_pt(0.5)});
     return;
   }

@@ -7,6 +7,7 @@
 //   compose_box.cpp       boxes (border, tint, inset, title, text/promo content), text blocks
 //   compose_rules.cpp     column rules (分栏线)
 //   compose_furniture.cpp masthead, edition line, colophon, page header, folio, 导读 (issue 5)
+//   compose_marks.cpp     printer's marks and slug (output.marks)
 //   compose_report.cpp    ComposeReport::dump
 #pragma once
 
@@ -41,6 +42,7 @@ struct PageCanvas {
   };
   std::vector<Obstacle> obstacles;
   PageReport report;
+  Sp slug = 0;  // Page::slug, set by compose_marks
 
   std::size_t add(Layer layer, DisplayItem item) {
     auto& v = layers[static_cast<int>(layer)];
@@ -146,6 +148,10 @@ void compose_stories(Context& ctx, std::vector<PageCanvas>& pages, ComposeReport
 // colophon, page header, folio) and the content of Guide boxes (导读), drawn on `canvas`.
 void compose_furniture(Context& ctx, PageCanvas& canvas);
 void compose_guide_box(Context& ctx, PageCanvas& canvas, const BoxSpec& box, const Rect& inner);
+
+// Issue 6: crop marks, registration targets and the slug line outside the bleed, in the
+// registration colour, when the edition asks for marks (checklist G06); sets canvas.slug.
+void compose_marks(Context& ctx, PageCanvas& canvas);
 
 // Slots needed by a block of `content` height on a grid (rule book §6).
 int grid_lines_for(Sp content, const GridMetrics& g);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "engine/base/parallel.h"
 #include "engine/base/text.h"
 #include "engine/compose/compose_internal.h"
 
@@ -58,19 +59,33 @@ std::string frame_name(const ChainFrame& f) {
   return name;
 }
 
+// Below this many characters a story is prepared on the calling thread: starting threads costs
+// more than shaping a few short paragraphs (headline stories, captions).
+constexpr std::size_t kParallelPrepareChars = 4000;
+
 Story prepare_story(Context& ctx, const StorySpec& spec, const Article& article) {
   Story s;
   const Style& body = ctx.style(spec.body_style, spec.loc);
   const Style& sub = ctx.style(spec.subhead_style, spec.loc);
   std::vector<ParagraphStyle> styles;
   std::vector<SourceLoc> locs;
+  // The fallback chains of the story's styles, resolved (and their problems reported) here, so
+  // the paragraphs below can be prepared concurrently: shaping then only reads the font set.
+  // Only the styles in use: an unused style's missing font is nobody's problem.
+  bool any_body = false, any_sub = false;
+  for (const ArticleParagraph& ap : article.paragraphs)
+    (ap.kind == ArticleParagraph::Kind::Subhead ? any_sub : any_body) = true;
+  for (const Style* st : {any_body ? &body : nullptr, any_sub ? &sub : nullptr}) {
+    if (!st) continue;
+    const ParagraphStyle ps = ctx.paragraph_style(*st);
+    ctx.fonts.chain(ps.text.role, ps.text.weight, ctx.diags);
+  }
   for (const ArticleParagraph& ap : article.paragraphs) {
     const bool is_sub = ap.kind == ArticleParagraph::Kind::Subhead;
     const Style& st = is_sub ? sub : body;
     const ParagraphStyle ps = ctx.paragraph_style(st);
     FlowParagraph fp;
     fp.kind = is_sub ? FlowParagraph::Kind::Subhead : FlowParagraph::Kind::Body;
-    fp.prepared = prepare_paragraph(ctx.fonts, ap.text, ps, ctx.diags, ap.loc);
     fp.size = st.size;
     fp.leading = st.leading > 0 ? st.leading : st.size;
     fp.ascent = ctx.ascent(st);
@@ -83,13 +98,24 @@ Story prepare_story(Context& ctx, const StorySpec& spec, const Article& article)
     styles.push_back(ps);
     locs.push_back(ap.loc);
   }
+  // Width-independent work (analysis, shaping, the item list) once per paragraph, on all cores:
+  // paragraphs are independent. Each reports into its own sink; the sinks are merged in
+  // paragraph order, so the diagnostics do not depend on scheduling.
+  const std::size_t n = article.paragraphs.size();
+  std::vector<Diagnostics> sinks(n);
+  parallel_for(n, s.all_text.size() >= kParallelPrepareChars ? hardware_threads() : 1u, [&](std::size_t i) {
+    s.flow.paragraphs[i].prepared = prepare_paragraph(ctx.fonts, article.paragraphs[i].text, styles[i], sinks[i], locs[i]);
+  });
+  for (const Diagnostics& d : sinks) ctx.diags.append(d);
   // A tail continues a paragraph: no first-line indent. Shaping problems were reported when the
   // whole paragraph was prepared.
   s.flow.prepare_tail = [&ctx, texts = s.texts, styles, locs](std::size_t p, std::uint32_t from) {
     ParagraphStyle ps = styles[p];
     ps.first_indent = 0;
     Diagnostics quiet;
-    return prepare_paragraph(ctx.fonts, std::u32string_view(texts[p]).substr(from), ps, quiet, locs[p]);
+    // The tail's location starts at its own first character, so the line breaker's reports
+    // about the tail's lines name their place in the article, not the paragraph start + offset.
+    return prepare_paragraph(ctx.fonts, std::u32string_view(texts[p]).substr(from), ps, quiet, locs[p].from(from));
   };
   return s;
 }
@@ -205,8 +231,10 @@ void place_jump(Context& ctx, PageCanvas& canvas, const FrameGeometry& col, cons
   ps.first_indent = 0;
   ps.align = align;
   const Sp width = bottom ? reserved.back().width : reserved.front().width;
+  const std::size_t since = ctx.diags.size();
   PreparedParagraph p = prepare_paragraph(ctx.fonts, text, ps, ctx.diags, canvas.spec->loc);
   const LineSet set = linebreak(p, [width](int) { return width; }, ctx.diags);
+  ctx.diags.place_errors_on_page(since, canvas.spec->label);  // the jump line is this page's content
   const std::size_t n = set.lines.size();
   const std::size_t first = bottom ? (reserved.size() >= n ? reserved.size() - n : 0) : 0;
   const Sp ascent = (col.em - st.size) / 2 + ctx.ascent(st);

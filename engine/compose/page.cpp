@@ -14,7 +14,9 @@ std::ostream& operator<<(std::ostream& os, const Cmyk& c) {
 
 void Page::dump(std::ostream& os) const {
   os << "page " << label << " trim " << fmt_pt(trim_width) << 'x' << fmt_pt(trim_height) << " bleed "
-     << fmt_pt(bleed) << '\n';
+     << fmt_pt(bleed);
+  if (slug > 0) os << " slug " << fmt_pt(slug);
+  os << '\n';
   for (const auto& item : items) {
     std::visit(
         [&](const auto& it) {
@@ -35,7 +37,11 @@ void Page::dump(std::ostream& os) const {
             if (it.fill) os << " fill=" << *it.fill;
             if (it.stroke) os << " stroke=" << *it.stroke << " w=" << fmt_pt(it.stroke_width);
             os << '\n';
+          } else if constexpr (std::is_same_v<T, CircleItem>) {
+            os << "circle " << fmt_pt(it.centre.x) << ',' << fmt_pt(it.centre.y) << " r=" << fmt_pt(it.radius)
+               << " w=" << fmt_pt(it.thickness) << ' ' << it.colour << '\n';
           } else {
+            static_assert(std::is_same_v<T, ImageItem>);
             os << "image " << it.path << " frame " << fmt_pt(it.frame.x) << ',' << fmt_pt(it.frame.y) << ' '
                << fmt_pt(it.frame.w) << 'x' << fmt_pt(it.frame.h) << " at " << fmt_pt(it.placement.x) << ','
                << fmt_pt(it.placement.y) << ' ' << fmt_pt(it.placement.w) << 'x' << fmt_pt(it.placement.h)

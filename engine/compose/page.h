@@ -52,12 +52,23 @@ struct ImageItem {
   std::string path;    // source file (JPEG/PNG)
 };
 
-using DisplayItem = std::variant<GlyphRunItem, RuleItem, BoxItem, ImageItem>;
+// A stroked circle (the ring of a registration target, output.marks).
+struct CircleItem {
+  Point centre;
+  Sp radius = 0;
+  Sp thickness = sp_from_pt(0.5);
+  Cmyk colour = Cmyk::black();
+};
+
+using DisplayItem = std::variant<GlyphRunItem, RuleItem, BoxItem, ImageItem, CircleItem>;
 
 struct Page {
   std::string label;      // "A1"
   Sp trim_width = 0, trim_height = 0;
   Sp bleed = 0;           // on every side
+  // Printer's marks area beyond the bleed on every side (output.marks): the sheet (MediaBox)
+  // grows by it, the trim and bleed stay where they are. 0 = plate mode, MediaBox = BleedBox.
+  Sp slug = 0;
   std::vector<DisplayItem> items;
 
   // Canonical text form for golden tests (SILE's debug outputter in spirit): one item a line,

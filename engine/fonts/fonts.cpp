@@ -36,6 +36,37 @@ std::string lowercase(std::string s) {
   return s;
 }
 
+std::uint32_t be(const char* p, int bytes) {
+  std::uint32_t v = 0;
+  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+
+// The sfnt table directory of face `index` (OpenType spec, "Font file" / "Font collections"),
+// read from the file itself: the first table that runs past the end of the file, described, or
+// "" when every table is inside. Files that are not sfnt are left to FreeType's own checks.
+std::string table_past_end(const char* data, std::size_t size, int index) {
+  if (!data || size < 12) return "";
+  std::size_t dir = 0;
+  if (be(data, 4) == 0x74746366) {  // 'ttcf': a collection, one directory per face
+    const std::size_t at = 12 + 4 * static_cast<std::size_t>(index);
+    if (at + 4 > size) return "the collection's offset of face " + std::to_string(index) + " is missing";
+    dir = be(data + at, 4);
+  }
+  if (dir + 12 > size) return "the table directory of face " + std::to_string(index) + " is missing";
+  const std::size_t tables = be(data + dir + 4, 2);
+  if (dir + 12 + 16 * tables > size) return "the table directory of face " + std::to_string(index) + " is cut short";
+  for (std::size_t t = 0; t < tables; ++t) {
+    const char* rec = data + dir + 12 + 16 * t;
+    const std::uint64_t offset = be(rec + 8, 4), length = be(rec + 12, 4);
+    if (offset + length > size)
+      return "table '" + std::string(rec, 4) + "' of face " + std::to_string(index) + " (bytes " +
+             std::to_string(offset) + "–" + std::to_string(offset + length) + ") runs past the end of the file (" +
+             std::to_string(size) + " bytes)";
+  }
+  return "";
+}
+
 }  // namespace
 
 Face::Face(FaceInfo info, hb_face_t* face, hb_font_t* font) : info_(std::move(info)), face_(face), font_(font) {}
@@ -117,6 +148,19 @@ std::optional<FaceId> FontSet::load_file(const std::string& path, int index, Dia
   std::lock_guard lock(mu_);
   auto key = std::make_pair(path, index);
   if (auto it = by_file_.find(key); it != by_file_.end()) return it->second;
+  if (auto it = failed_files_.find(key); it != failed_files_.end()) {
+    for (const Diagnostic& d : it->second) diags.add(d);
+    return std::nullopt;
+  }
+  Diagnostics found;
+  std::optional<FaceId> id = open_file(path, index, found);
+  if (!id) failed_files_.emplace(key, found.all());
+  diags.append(found);
+  return id;
+}
+
+std::optional<FaceId> FontSet::open_file(const std::string& path, int index, Diagnostics& diags) {
+  auto key = std::make_pair(path, index);
 
   // FreeType validates the file (a truncated or corrupt font fails here with a clear message
   // instead of shaping garbage) and tells CFF from TrueType outlines.
@@ -165,6 +209,18 @@ std::optional<FaceId> FontSet::load_file(const std::string& path, int index, Dia
     diags.error("font.bad-file", {path}, "HarfBuzz found no glyphs in face " + std::to_string(index));
     return std::nullopt;
   }
+  // FreeType and HarfBuzz read outlines lazily (and FreeType quietly shortens or drops directory
+  // entries that run past the end), so a truncated copy — a package upgrade cut short, a full
+  // disk while copying — opens fine and would put empty or garbage glyphs on the plate: every
+  // table the face's directory lists must lie wholly inside the file.
+  unsigned file_size = 0;
+  const char* data = hb_blob_get_data(blob.get(), &file_size);
+  if (const std::string damage = table_past_end(data, file_size, index); !damage.empty()) {
+    hb_face_destroy(face);
+    diags.error("font.bad-file", {path}, "font file is truncated or damaged: " + damage,
+                "reinstall the font package (the file is incomplete)");
+    return std::nullopt;
+  }
   hb_face_make_immutable(face);
   hb_font_t* font = hb_font_create(face);
   hb_font_set_scale(font, info.units_per_em, info.units_per_em);
@@ -177,7 +233,7 @@ std::optional<FaceId> FontSet::load_file(const std::string& path, int index, Dia
   return id;
 }
 
-std::optional<FaceId> FontSet::resolve_family(const std::string& family, int weight, Diagnostics& diags) {
+FontSet::FamilyMatch FontSet::resolve_family(const std::string& family, int weight, Diagnostics& diags) {
   auto key = std::make_pair(family, weight);
   {
     std::lock_guard lock(mu_);
@@ -193,7 +249,7 @@ std::optional<FaceId> FontSet::resolve_family(const std::string& family, int wei
   FcDefaultSubstitute(pat.get());
   FcResult result;
   FcPatternPtr match(FcFontMatch(nullptr, pat.get(), &result));
-  std::optional<FaceId> out;
+  FamilyMatch out;
   if (match) {
     FcChar8* file = nullptr;
     int index = 0;
@@ -205,46 +261,80 @@ std::optional<FaceId> FontSet::resolve_family(const std::string& family, int wei
       if (lowercase(reinterpret_cast<char*>(fam)) == lowercase(family)) family_ok = true;
     if (family_ok && FcPatternGetString(match.get(), FC_FILE, 0, &file) == FcResultMatch) {
       FcPatternGetInteger(match.get(), FC_INDEX, 0, &index);
-      out = load_file(reinterpret_cast<char*>(file), index, diags);
+      // fontconfig's cache still lists a file that was damaged after it was indexed: the file's
+      // problems are kept for every chain that names the family (FontSet::chain reports them).
+      Diagnostics problems;
+      out.face = load_file(reinterpret_cast<char*>(file), index, problems);
+      out.file_problems = problems.all();
     }
   }
-  if (!out)
+  if (!out.face && out.file_problems.empty())
     diags.warning("font.unresolved-family", {}, "fontconfig has no font family '" + family + "'",
                   "install the package that provides it (tools/check installs the defaults)");
   std::lock_guard lock(mu_);
-  by_family_.emplace(key, out);
-  return out;
+  return by_family_.emplace(key, out).first->second;
 }
 
-const std::vector<FaceId>& FontSet::chain(std::string_view role_name, int weight, Diagnostics& diags) {
+FontSet::Chain& FontSet::resolve_chain(std::string_view role_name, int weight) {
   auto key = std::make_pair(std::string(role_name), weight);
   {
     std::lock_guard lock(mu_);
     if (auto it = chains_.find(key); it != chains_.end()) return it->second;
   }
-  std::vector<FaceId> ids;
+  Chain c;
   auto rit = roles_.roles.find(std::string(role_name));
   if (rit == roles_.roles.end()) {
     std::vector<std::string> names;
     for (const auto& [n, r] : roles_.roles) names.push_back(n);
     const std::string dym = did_you_mean(std::string(role_name), names);
-    diags.error("font.unknown-role", {}, "unknown font role '" + std::string(role_name) + "'",
-                dym.empty() ? "roles are defined in fonts/roles.toml" : "did you mean '" + dym + "'?");
+    c.problems.error("font.unknown-role", {}, "unknown font role '" + std::string(role_name) + "'",
+                     dym.empty() ? "roles are defined in fonts/roles.toml" : "did you mean '" + dym + "'?");
   } else {
     const FontRole& role = rit->second;
     const int w = nearest_weight(role.weights, weight);
+    std::string first_family;  // the family that sets the role's text
+    std::vector<std::pair<std::string, Diagnostic>> damaged;
     for (std::size_t i = 0; i < role.chain.size(); ++i) {
       // Fallback families are taken at the nearest weight fontconfig has; only the primary
       // family's weight list is authoritative.
-      if (auto id = resolve_family(role.chain[i], i == 0 ? w : weight, diags))
-        if (std::find(ids.begin(), ids.end(), *id) == ids.end()) ids.push_back(*id);
+      const FamilyMatch m = resolve_family(role.chain[i], i == 0 ? w : weight, c.problems);
+      if (m.face) {
+        if (std::find(c.faces.begin(), c.faces.end(), *m.face) == c.faces.end()) c.faces.push_back(*m.face);
+        if (first_family.empty()) first_family = role.chain[i];
+      }
+      for (const Diagnostic& d : m.file_problems) damaged.push_back({role.chain[i], d});
     }
-    if (ids.empty())
-      diags.error("font.no-face", {}, "no font of role '" + role.name + "' is installed",
-                  "install one of: " + [&] { std::string s; for (auto& f : role.chain) s += (s.empty() ? "" : ", ") + f; return s; }());
+    // A damaged font file is never skipped silently. With another face of the chain the text is
+    // still set (in the wrong face): a warning naming the file and the face used instead. With
+    // none, an error (and font.no-face where the text is).
+    for (auto& [family, d] : damaged) {
+      d.message = "role '" + role.name + "' (weight " + std::to_string(weight) + "): family '" + family + "': " + d.message;
+      if (!c.faces.empty()) {
+        d.severity = Severity::Warning;
+        d.hint = "its text is set in '" + first_family + "' instead; " + (d.hint.empty() ? "replace the file" : d.hint);
+      }
+      c.problems.add(std::move(d));
+    }
+    if (c.faces.empty())
+      c.problems.error("font.no-face", {}, "no font of role '" + role.name + "' is installed",
+                       "install one of: " + [&] { std::string s; for (auto& f : role.chain) s += (s.empty() ? "" : ", ") + f; return s; }());
   }
   std::lock_guard lock(mu_);
-  return chains_.emplace(key, std::move(ids)).first->second;
+  return chains_.emplace(key, std::move(c)).first->second;
+}
+
+const std::vector<FaceId>& FontSet::chain(std::string_view role_name, int weight, Diagnostics& diags) {
+  Chain& c = resolve_chain(role_name, weight);
+  std::lock_guard lock(mu_);
+  if (!c.reported) {
+    diags.append(c.problems);
+    c.reported = true;
+  }
+  return c.faces;
+}
+
+const std::vector<FaceId>& FontSet::chain(std::string_view role_name, int weight) {
+  return resolve_chain(role_name, weight).faces;
 }
 
 }  // namespace paiban

@@ -83,23 +83,42 @@ class FontSet {
   FontSet& operator=(const FontSet&) = delete;
 
   // The fallback chain of a role at a weight, primary first. Unresolvable families are reported
-  // (font.unresolved-family) and skipped; an unknown role or a chain with no face at all is an
-  // error (font.unknown-role / font.no-face) and returns an empty chain.
+  // (font.unresolved-family) and skipped; a family whose font file is corrupt or truncated is
+  // reported with the file (font.bad-file): a warning naming the face used instead when the chain
+  // has another face, an error when it has none. An unknown role or a chain with no face at all
+  // is an error (font.unknown-role / font.no-face) and returns an empty chain. The problems of a
+  // chain are reported once, to the first caller that passes a sink.
   const std::vector<FaceId>& chain(std::string_view role, int weight, Diagnostics& diags);
+  // The same chain, resolved without reporting (metrics looked up before any text is set); its
+  // problems stay for the first chain(role, weight, diags).
+  const std::vector<FaceId>& chain(std::string_view role, int weight);
   const Face& face(FaceId id) const { return *faces_.at(id); }
   std::size_t face_count() const { return faces_.size(); }
   const FontRoles& roles() const { return roles_; }
 
-  // Loads a face from a file directly (tests, descriptor `font_file`). Reports font.bad-file.
+  // Loads a face from a file directly (tests, descriptor `font_file`). Reports font.bad-file
+  // (every call: a file that failed is not read again, its problems are remembered).
   std::optional<FaceId> load_file(const std::string& path, int index, Diagnostics& diags);
 
  private:
-  std::optional<FaceId> resolve_family(const std::string& family, int weight, Diagnostics& diags);
+  struct FamilyMatch {
+    std::optional<FaceId> face;
+    std::vector<Diagnostic> file_problems;  // why fontconfig's file for the family is unusable
+  };
+  struct Chain {
+    std::vector<FaceId> faces;
+    Diagnostics problems;  // reported to the first chain(…, diags)
+    bool reported = false;
+  };
+  FamilyMatch resolve_family(const std::string& family, int weight, Diagnostics& diags);
+  std::optional<FaceId> open_file(const std::string& path, int index, Diagnostics& diags);  // mu_ held
+  Chain& resolve_chain(std::string_view role, int weight);
   FontRoles roles_;
   std::vector<std::unique_ptr<Face>> faces_;
-  std::map<std::pair<std::string, int>, FaceId> by_file_;                // (path, index) → face
-  std::map<std::pair<std::string, int>, std::optional<FaceId>> by_family_;  // (family, weight)
-  std::map<std::pair<std::string, int>, std::vector<FaceId>> chains_;
+  std::map<std::pair<std::string, int>, FaceId> by_file_;                       // (path, index) → face
+  std::map<std::pair<std::string, int>, std::vector<Diagnostic>> failed_files_;  // (path, index) → why
+  std::map<std::pair<std::string, int>, FamilyMatch> by_family_;                 // (family, weight)
+  std::map<std::pair<std::string, int>, Chain> chains_;
   std::mutex mu_;
 };
 

@@ -555,8 +555,8 @@ LineSet linebreak(const PreparedParagraph& p, const LineWidths& widths, Diagnost
     setter.set(a, b, br.raw_width(a.line), br.avail(a.line), l);
     const bool orphan = b.pos == m && (b.flags & kFlagOrphan);
     if (!l.emergency && !l.overfull && !l.loose && !orphan) continue;
-    SourceLoc loc = d.where;
-    if (loc.column > 0) loc.column += static_cast<int>(l.begin);
+    // The position of the line's first character in the source (exact across joined lines).
+    const SourceLoc loc = d.where.at(l.begin);
     const std::u32string_view t(d.text);
     const std::string what = "line " + std::to_string(i) + " of the paragraph (\"" +
                              encode_utf8(t.substr(l.begin, std::min<std::uint32_t>(l.end - l.begin, 12))) + "…\")";

@@ -8,6 +8,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace paiban::pdf {
 
@@ -38,7 +39,8 @@ class Document {
   void write(HPDF_Dict stream, std::string_view bytes);
   // An indirect stream holding `bytes`: when the document compresses, `deflated` (the same bytes
   // already Flate-compressed by flate_compress, e.g. once per edition) is written as is with
-  // /Filter /FlateDecode; otherwise `bytes` uncompressed.
+  // /Filter /FlateDecode; otherwise `bytes` uncompressed. Both are borrowed, not copied: they
+  // must outlive save().
   HPDF_Dict prefiltered_stream(std::string_view bytes, std::string_view deflated);
   HPDF_Array array();
   HPDF_Array reals(std::initializer_list<double> values);
@@ -60,14 +62,19 @@ class Document {
   void push_real(HPDF_Array a, double value);
   void push_name(HPDF_Array a, const char* value);
 
-  // Serialises the document into memory (libharu's memory stream).
+  // Serialises the document into `out` (libharu writes into it directly).
   bool save(std::string& out);
+  // The stream data prefiltered_stream borrowed, in creation order.
+  const std::vector<std::string_view>& borrowed() const { return borrowed_; }
 
  private:
   static void on_error(HPDF_STATUS error, HPDF_STATUS detail, void* self);
   HPDF_Doc doc_ = nullptr;
   bool compress_;
   HPDF_STATUS error_ = 0;
+  // Bytes save() reserves: the borrowed streams plus room for the rest (content, dictionaries).
+  std::size_t reserve_ = 1 << 16;
+  std::vector<std::string_view> borrowed_;
   HPDF_STATUS detail_ = 0;
 };
 

@@ -14,6 +14,7 @@
 #include <hpdf.h>
 
 #include <string>
+#include <string_view>
 
 namespace paiban::pdf::hpdf_internal {
 
@@ -36,6 +37,14 @@ void set_stream_filter(HPDF_Dict stream_dict, HPDF_UINT filter);
 // written, and the dictionary gets /Filter /FlateDecode through its write callback (libharu
 // deletes a /Filter entry from unfiltered streams when it writes them).
 void set_prefiltered_flate(HPDF_Dict stream_dict);
+
+// Zero-copy streams. libharu keeps stream data in 4 KiB memory chunks filled by a byte loop and
+// saves the document into another such stream, so a 1 MB font program used to be copied four
+// times per page file (HPDF_MemCpy was the largest libharu item in the profile, docs/performance.md).
+// borrow_stream_data makes a stream dictionary read its data straight from `bytes`, which must
+// outlive the document; save_into makes HPDF_SaveToStream write the file straight into `out`.
+bool borrow_stream_data(HPDF_Doc doc, HPDF_Dict stream_dict, std::string_view bytes);
+bool save_into(HPDF_Doc doc, std::string& out);
 
 // A direct dictionary written as "<<" + body + ">>" with `body` verbatim (through the dict's
 // write callback). libharu's name writer does not escape spaces, so a Separation named

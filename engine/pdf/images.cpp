@@ -82,6 +82,13 @@ bool jpeg_decode(const std::string& bytes, JpegHeader* hdr, std::vector<std::uin
       jpeg_read_scanlines(&cinfo, &r, 1);
     }
     jpeg_finish_decompress(&cinfo);
+    // libjpeg "recovers" from damaged data (a truncated file, a corrupt block) with a warning and
+    // grey fill; such a picture must not reach a plate, so a warning while decoding is a failure.
+    if (jerr.pub.num_warnings > 0) {
+      (*jerr.pub.format_message)(reinterpret_cast<j_common_ptr>(&cinfo), error);
+      jpeg_destroy_decompress(&cinfo);
+      return false;
+    }
   }
   jpeg_destroy_decompress(&cinfo);
   return true;

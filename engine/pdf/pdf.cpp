@@ -4,8 +4,8 @@
 #include "engine/pdf/pdf.h"
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
-#include <sstream>
 
 #include "engine/base/atomic_file.h"
 #include "engine/base/text.h"
@@ -63,6 +63,7 @@ struct FaceUse {
   std::map<std::uint32_t, std::u32string> text;  // canonical ToUnicode text per glyph
   std::map<std::uint32_t, int> width;            // /W widths
   std::shared_ptr<const FontSubset> subset;
+  std::shared_ptr<const std::string> deflated;  // borrowed by the document until it is saved
   HPDF_Dict object = nullptr;
   ContentFont content{};
 };
@@ -242,12 +243,13 @@ class Writer : public ContentResources {
         ok = false;
         continue;
       }
-      const Sp w = p->trim_width + 2 * p->bleed, h = p->trim_height + 2 * p->bleed;
-      if (p->trim_width <= 0 || p->trim_height <= 0 || p->bleed < 0 || w > kMaxPageSide || h > kMaxPageSide) {
+      const Sp w = p->trim_width + 2 * (p->bleed + p->slug), h = p->trim_height + 2 * (p->bleed + p->slug);
+      if (p->trim_width <= 0 || p->trim_height <= 0 || p->bleed < 0 || p->slug < 0 || w > kMaxPageSide ||
+          h > kMaxPageSide) {
         diags_.error("pdf.bad-page", SourceLoc::on_page(p->label),
                      "page size " + fmt_pt(p->trim_width) + " x " + fmt_pt(p->trim_height) + " pt with bleed " +
-                         fmt_pt(p->bleed) + " pt is not writable",
-                     "trim sides must be positive and, with bleed, at most 14400 pt");
+                         fmt_pt(p->bleed) + " pt and slug " + fmt_pt(p->slug) + " pt is not writable",
+                     "trim sides must be positive and, with bleed and slug, at most 14400 pt");
         ok = false;
       }
     }
@@ -288,10 +290,9 @@ class Writer : public ContentResources {
   }
 
   void embed(FaceUse& use) {
-    std::shared_ptr<const std::string> deflated;
-    if (doc_->compress()) deflated = cache_.deflated_program(*use.subset);
+    if (doc_->compress()) use.deflated = cache_.deflated_program(*use.subset);
     use.object = embed_font(*doc_, fonts_.face(use.face), *use.subset, use.width, use.text,
-                            deflated ? std::string_view(*deflated) : std::string_view());
+                            use.deflated ? std::string_view(*use.deflated) : std::string_view());
     use.content = ContentFont{use.resource, &use.subset->code, &use.width, &use.text};
   }
 
@@ -300,14 +301,25 @@ class Writer : public ContentResources {
     page_label_ = page.label;
     HPDF_Page p = HPDF_AddPage(doc_->get());
     if (!p) return;
-    // Checklist G02–G04: boxes in points; the MediaBox is the bleed box (plate mode, no marks).
-    const double b = pt_from_sp(page.bleed);
+    // Checklist G02–G04: boxes in points. Plate mode: the MediaBox is the BleedBox (to 1/100 pt,
+    // below). With marks (G06) the MediaBox adds the slug on every side; content.cpp shifts the
+    // origin by as much, so trim and bleed keep their place relative to the page content.
+    const double sl = pt_from_sp(page.slug), b = pt_from_sp(page.bleed);
     const double w = pt_from_sp(page.trim_width), h = pt_from_sp(page.trim_height);
-    doc_->add(p, "MediaBox", doc_->reals({0, 0, w + 2 * b, h + 2 * b}));
-    doc_->add(p, "BleedBox", doc_->reals({0, 0, w + 2 * b, h + 2 * b}));
-    doc_->add(p, "TrimBox", doc_->reals({b, b, b + w, b + h}));
+    // Ghostscript's pdfwrite (-dPDFX) rounds the MediaBox to 1/100 pt but reads the TrimBox
+    // unrounded, and falls back to plain PDF ("TrimBox does not fit inside BleedBox") when a
+    // TrimBox edge on the MediaBox (no bleed, no marks) lands beyond the rounded edge. So the
+    // MediaBox's far corner is rounded outwards to 1/100 pt, at least 1/200 pt beyond the
+    // BleedBox (more than a float's step, libharu's reals, at 14 400 pt): it grows by less than
+    // 0.006 mm, inside G04's 0.01 mm.
+    auto outwards = [](double v) { return std::ceil((v + 0.005) * 100) / 100; };
+    doc_->add(p, "MediaBox", doc_->reals({0, 0, outwards(w + 2 * (b + sl)), outwards(h + 2 * (b + sl))}));
+    doc_->add(p, "BleedBox", doc_->reals({sl, sl, sl + w + 2 * b, sl + h + 2 * b}));
+    doc_->add(p, "TrimBox", doc_->reals({sl + b, sl + b, sl + b + w, sl + b + h}));
 
     const std::string content = page_content(page, *this, diags_);
+    pages_hash_.update(page.label);
+    pages_hash_.update(content);
     HPDF_Stream s = hpdf_internal::page_content_stream(p);
     if (s && !content.empty())
       HPDF_Stream_Write(s, reinterpret_cast<const HPDF_BYTE*>(content.data()), static_cast<HPDF_UINT>(content.size()));
@@ -360,14 +372,11 @@ class Writer : public ContentResources {
       diags_.note("pdf.image-ppi", SourceLoc::on_page(page_label_), msg);
   }
 
-  // A stable id of the input for XMP (the /ID is a hash of the output itself).
-  std::string input_uuid() const {
-    Sha256 h;
-    for (const Page* p : pages_) {
-      std::ostringstream ss;
-      p->dump(ss);
-      h.update(ss.str());
-    }
+  // A stable id of the input for XMP (the /ID is a hash of the output itself): the pages as
+  // painted (their content streams and labels, hashed as they are made) and the title. Hashing
+  // the pages' display-list dumps instead cost a tenth of the writer's time.
+  std::string input_uuid() {
+    Sha256 h = pages_hash_;
     h.update(options_.title);
     const auto d = h.finish();
     const std::string x = hex_upper(std::string_view(reinterpret_cast<const char*>(d.data()), 16));
@@ -377,7 +386,11 @@ class Writer : public ContentResources {
            lower.substr(16, 4) + "-" + lower.substr(20, 12);
   }
 
-  static bool fix_id(std::string& bytes) {
+  // Checklist P15: the /ID is a hash of the file itself, so equal inputs give equal files. The
+  // big streams every file of an edition shares (font programs, the output profile) enter the
+  // hash as their digests, computed once per edition: hashing 1 MB of font per page file was the
+  // largest single item of the writer's profile (docs/performance.md).
+  bool fix_id(std::string& bytes) {
     const std::string ph = std::string("<") + hex_upper(kIdPlaceholder) + ">";
     const std::size_t first = bytes.rfind(ph);
     if (first == std::string::npos) return false;
@@ -386,7 +399,26 @@ class Writer : public ContentResources {
     // happen to match inside a stream.
     const std::size_t trailer = bytes.rfind("trailer");
     if (second == std::string::npos || trailer == std::string::npos || second < trailer) return false;
-    const auto digest = sha256(bytes);
+
+    // Where each borrowed stream's bytes sit in the file (found by a prefix, confirmed whole).
+    std::vector<std::pair<std::size_t, std::string_view>> shared;
+    for (std::string_view b : doc_->borrowed()) {
+      if (b.size() < 4096) continue;
+      const std::size_t at = std::string_view(bytes).find(b.substr(0, 256));
+      if (at != std::string::npos && std::string_view(bytes).substr(at, b.size()) == b) shared.emplace_back(at, b);
+    }
+    std::sort(shared.begin(), shared.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    Sha256 h;
+    std::size_t at = 0;
+    for (const auto& [off, b] : shared) {
+      if (off < at) continue;  // overlapping (equal streams): hashed already
+      h.update(std::string_view(bytes).substr(at, off - at));
+      const auto d = cache_.digest(b);
+      h.update(d.data(), d.size());
+      at = off + b.size();
+    }
+    h.update(std::string_view(bytes).substr(at));
+    const auto digest = h.finish();
     const std::string id = std::string("<") + hex_upper(std::string_view(reinterpret_cast<const char*>(digest.data()), 16)) + ">";
     bytes.replace(first, ph.size(), id);
     bytes.replace(second, ph.size(), id);
@@ -403,6 +435,7 @@ class Writer : public ContentResources {
   std::vector<FaceUse*> faces_by_order_;
   PageUse page_use_;
   std::string page_label_;
+  Sha256 pages_hash_;
   HPDF_Dict gs_overprint_ = nullptr, gs_knockout_ = nullptr;
   std::map<std::string, Spot> spots_;
   std::set<std::string> warned_spots_;

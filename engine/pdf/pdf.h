@@ -3,6 +3,7 @@
 // CONTRACT used by the CLI; the implementation may add options.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -77,6 +78,10 @@ class FontSubsetCache {
   // of these glyphs (identical font program and subset tag in every file), plus any glyph a file
   // uses beyond them.
   void set_edition_glyphs(GlyphUsage usage);
+  // Makes (and, with `compress`, deflates) the subset of every face of the edition glyphs now,
+  // the faces on parallel threads, so page writers find them ready instead of queueing behind
+  // one writer's hb-subset run per face. Failures are reported by the writers that need them.
+  void prepare_edition(const FontSet& fonts, bool compress);
   // hb-subset runs made so far (tracing and tests: an edition should need one per face).
   std::size_t subsets_made() const;
 
@@ -89,6 +94,10 @@ class FontSubsetCache {
   // subset: every page file of an edition embeds the same bytes, so they are deflated once, not
   // once per file. Empty if zlib failed (the writer then lets libharu compress).
   std::shared_ptr<const std::string> deflated_program(const pdf::FontSubset& subset);
+
+  // For engine/pdf: a digest of `bytes`, which this cache owns (a deflated program or profile),
+  // computed once: the trailer /ID hashes these digests instead of the big streams in every file.
+  std::array<std::uint8_t, 32> digest(std::string_view bytes);
 
   // For engine/pdf: the output profile at `path`, read, checked (load_output_profile) and
   // Flate-compressed once per (path, standard) for the cache's lifetime (one build); failures are

@@ -1,5 +1,6 @@
-// Content-stream checks: an interpreter over qpdf's parsed tokens (QPDFObjectHandle::
-// parseContentStream) that tracks the graphics state — q/Q, cm, gs (LW, OP/op/OPM, Font), colour
+// Content-stream checks: an interpreter over qpdf's content tokens (QPDFTokenizer through a
+// TokenFilter; operands are light values, not QPDFObjectHandles: building a qpdf object per
+// operand was 60 % of preflight's time on a newspaper page) that tracks the graphics state — q/Q, cm, gs (LW, OP/op/OPM, Font), colour
 // spaces and colours, line width, text state — and checks every painting operator:
 //   C01 colour spaces, C02 spot plates, C03 vector ink, C04 black text pure K, C05 black overprint, C06 small/thin
 //   elements in one ink + minimum line width, C08 registration colour, F03 missing glyphs
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <memory>
 #include <unordered_map>
@@ -128,6 +130,43 @@ std::shared_ptr<FontInfo> load_font(QPDFObjectHandle f, const std::string& res_n
   return fi;
 }
 
+// A content-stream operand (PDF 32000-1 §7.8.2): numbers, names and strings as values, arrays
+// of operands; anything else (booleans, null, dictionaries — BDC properties, inline-image
+// entries) is kept as its source text and parsed by qpdf only when a check needs it.
+struct Operand {
+  enum class Kind : std::uint8_t { Number, Integer, Name, String, Array, Other };
+  Kind kind = Kind::Other;
+  double num = 0;
+  std::string text;  // name (with its '/'), decoded string bytes, or the source of an Other
+  std::vector<Operand> items;
+
+  bool is_number() const { return kind == Kind::Number || kind == Kind::Integer; }
+  bool is_name() const { return kind == Kind::Name; }
+  bool is_string() const { return kind == Kind::String; }
+  bool is_array() const { return kind == Kind::Array; }
+};
+
+QPDFObjectHandle to_qpdf(const Operand& o) {
+  switch (o.kind) {
+    case Operand::Kind::Integer: return QPDFObjectHandle::newInteger(static_cast<long long>(o.num));
+    case Operand::Kind::Number: return QPDFObjectHandle::newReal(o.num, 6);
+    case Operand::Kind::Name: return QPDFObjectHandle::newName(o.text);
+    case Operand::Kind::String: return QPDFObjectHandle::newString(o.text);
+    case Operand::Kind::Array: {
+      std::vector<QPDFObjectHandle> items;
+      items.reserve(o.items.size());
+      for (const Operand& i : o.items) items.push_back(to_qpdf(i));
+      return QPDFObjectHandle::newArray(items);
+    }
+    case Operand::Kind::Other: break;
+  }
+  try {
+    return QPDFObjectHandle::parse(o.text, "content operand");
+  } catch (const std::exception&) {
+    return QPDFObjectHandle::newNull();
+  }
+}
+
 struct Colour {
   CsPtr cs = device_gray();
   std::vector<double> comps{0.0};
@@ -152,13 +191,16 @@ struct Run {
   QPDFObjectHandle resources;
   GState gs;
   std::vector<GState> stack;
-  std::vector<QPDFObjectHandle> operands;
+  std::vector<Operand> operands;
+  // Arrays and dictionaries being read: operands inside them go to the innermost one.
+  std::vector<Operand> open;
+  std::vector<int> dict_depth;  // per open Other: nesting of << >> (its text is collected raw)
   Box path;
   bool pending_clip = false;
   Matrix tm, tlm;
   bool in_pattern = false;  // pattern space: places are not page places
   int depth = 0;
-  std::vector<QPDFObjectHandle> inline_dict;  // operands between BI and ID
+  std::vector<Operand> inline_dict;  // operands between BI and ID
   std::string inline_data;
   bool have_inline = false;
 };
@@ -178,7 +220,7 @@ class PageChecker {
     for (int i = 0; i < 64 && res.isNull() && node.isDictionary(); ++i, node = node.getKey("/Parent"))
       res = node.getKey("/Resources");
     QPDFPageObjectHelper ph(page_.page);
-    run([&](QPDFObjectHandle::ParserCallbacks* cb) { ph.parseContents(cb); }, res, gs, false, 0, "page content");
+    run([&](QPDFObjectHandle::TokenFilter* tf) { ph.filterContents(tf); }, res, gs, false, 0, "page content");
   }
 
  private:
@@ -189,18 +231,21 @@ class PageChecker {
     r.gs = gs;
     r.in_pattern = in_pattern;
     r.depth = depth;
-    struct Callbacks : QPDFObjectHandle::ParserCallbacks {
-      Callbacks(PageChecker& pc, Run& r) : pc(pc), r(r) {}
-      void handleObject(QPDFObjectHandle obj, size_t, size_t) override { pc.object(r, obj); }
-      void handleEOF() override {}
+    const std::string* outer_what = what_;  // forms nest runs
+    what_ = &what;
+    struct Tokens : QPDFObjectHandle::TokenFilter {
+      Tokens(PageChecker& pc, Run& r) : pc(pc), r(r) {}
+      void handleToken(QPDFTokenizer::Token const& t) override { pc.token(r, t); }
       PageChecker& pc;
       Run& r;
-    } cb(*this, r);
+    } tokens(*this, r);
     try {
-      parse(&cb);
+      parse(&tokens);
+      if (!r.open.empty()) bad_syntax(r, what, "unterminated array or dictionary");
     } catch (const std::exception& e) {
       add("P01", Severity::Error, std::nullopt, fmt::format("{} cannot be parsed: {}", what, e.what()));
     }
+    what_ = outer_what;
   }
 
   void add(const std::string& id, Severity level, const std::optional<Box>& where, std::string msg, const std::string& fold = {}) {
@@ -213,8 +258,8 @@ class PageChecker {
 
   static double number(const Run& r, std::size_t i) {
     if (i >= r.operands.size()) return 0.0;
-    QPDFObjectHandle h = r.operands[i];
-    return h.isNumber() ? h.getNumericValue() : 0.0;
+    const Operand& o = r.operands[i];
+    return o.is_number() ? o.num : 0.0;
   }
   Matrix matrix_operands(const Run& r) const {
     return {number(r, 0), number(r, 1), number(r, 2), number(r, 3), number(r, 4), number(r, 5)};
@@ -225,18 +270,95 @@ class PageChecker {
     return cat.isDictionary() ? cat.getKey(name) : QPDFObjectHandle::newNull();
   }
 
-  void object(Run& r, QPDFObjectHandle obj) {
-    if (obj.isInlineImage()) {
-      r.inline_data = obj.getInlineImageValue();
-      r.have_inline = true;
+  void bad_syntax(Run& r, const std::string& what, const std::string& why) {
+    add("P01", Severity::Error, std::nullopt, fmt::format("{} cannot be parsed: {}", what, why), "syntax" + what);
+    r.open.clear();
+    r.dict_depth.clear();
+  }
+
+  // One token of the content stream: operands are collected (arrays nested, dictionaries kept as
+  // text) until an operator word applies them.
+  void token(Run& r, const QPDFTokenizer::Token& t) {
+    using T = QPDFTokenizer;
+    const auto type = t.getType();
+    if (type == T::tt_space || type == T::tt_comment || type == T::tt_eof) return;
+    // Inside a dictionary: collect its source text up to the matching >>.
+    if (!r.dict_depth.empty() && r.dict_depth.back() > 0) {
+      Operand& d = r.open.back();
+      d.text += t.getRawValue();
+      d.text += ' ';
+      if (type == T::tt_dict_open) ++r.dict_depth.back();
+      if (type == T::tt_dict_close && --r.dict_depth.back() == 0) {
+        r.dict_depth.pop_back();
+        Operand done = std::move(r.open.back());
+        r.open.pop_back();
+        push_operand(r, std::move(done));
+      }
       return;
     }
-    if (!obj.isOperator()) {
-      r.operands.push_back(obj);
-      return;
+    Operand o;
+    switch (type) {
+      case T::tt_integer:
+      case T::tt_real: {
+        const std::string& v = t.getValue();
+        o.kind = type == T::tt_integer ? Operand::Kind::Integer : Operand::Kind::Number;
+        const char* b = v.data();
+        const char* e = b + v.size();
+        if (b != e && *b == '+') ++b;  // from_chars takes no sign but '-'
+        if (std::from_chars(b, e, o.num).ec != std::errc()) o.num = 0;
+        push_operand(r, std::move(o));
+        return;
+      }
+      case T::tt_name:
+        o.kind = Operand::Kind::Name;
+        o.text = t.getValue();
+        push_operand(r, std::move(o));
+        return;
+      case T::tt_string:
+        o.kind = Operand::Kind::String;
+        o.text = t.getValue();
+        push_operand(r, std::move(o));
+        return;
+      case T::tt_bool:
+      case T::tt_null:
+        o.text = t.getRawValue();
+        push_operand(r, std::move(o));
+        return;
+      case T::tt_array_open:
+        o.kind = Operand::Kind::Array;
+        r.open.push_back(std::move(o));
+        r.dict_depth.push_back(0);
+        return;
+      case T::tt_array_close: {
+        if (r.open.empty() || r.open.back().kind != Operand::Kind::Array) return bad_syntax(r, *what_, "unexpected ]");
+        r.dict_depth.pop_back();
+        Operand done = std::move(r.open.back());
+        r.open.pop_back();
+        push_operand(r, std::move(done));
+        return;
+      }
+      case T::tt_dict_open:
+        o.text = "<< ";
+        r.open.push_back(std::move(o));
+        r.dict_depth.push_back(1);
+        return;
+      case T::tt_inline_image:
+        r.inline_data = t.getValue();
+        r.have_inline = true;
+        return;
+      case T::tt_word:
+        if (!r.open.empty()) return bad_syntax(r, *what_, "operator " + t.getValue() + " inside an array");
+        operate(r, t.getValue());
+        r.operands.clear();
+        return;
+      default:  // tt_bad, a stray >> or brace
+        return bad_syntax(r, *what_, t.getErrorMessage().empty() ? "unexpected '" + t.getRawValue() + "'" : t.getErrorMessage());
     }
-    operate(r, obj.getOperatorValue());
-    r.operands.clear();
+  }
+
+  void push_operand(Run& r, Operand&& o) {
+    if (r.open.empty()) r.operands.push_back(std::move(o));
+    else r.open.back().items.push_back(std::move(o));
   }
 
   void add_point(Run& r, double x, double y) {
@@ -268,8 +390,8 @@ class PageChecker {
     if (op == "BT") { r.tm = r.tlm = Matrix{}; return; }
     if (op == "ET") return;
     if (op == "Tf") {
-      if (n >= 2 && r.operands[0].isName()) {
-        gs.font = font(r, r.operands[0].getName());
+      if (n >= 2 && r.operands[0].is_name()) {
+        gs.font = font(r, r.operands[0].text);
         gs.font_size = number(r, 1);
       }
       return;
@@ -288,17 +410,20 @@ class PageChecker {
     }
     if (op == "Tm") { r.tm = r.tlm = matrix_operands(r); return; }
     if (op == "T*") { next_line(r); return; }
-    if (op == "Tj") { if (n >= 1) show(r, {r.operands[0]}); return; }
-    if (op == "'") { next_line(r); if (n >= 1) show(r, {r.operands[0]}); return; }
+    if (op == "Tj") { if (n >= 1) show(r, &r.operands[0], &r.operands[0] + 1); return; }
+    if (op == "'") { next_line(r); if (n >= 1) show(r, &r.operands[0], &r.operands[0] + 1); return; }
     if (op == "\"") {
       gs.Tw = number(r, 0);
       gs.Tc = number(r, 1);
       next_line(r);
-      if (n >= 3) show(r, {r.operands[2]});
+      if (n >= 3) show(r, &r.operands[2], &r.operands[2] + 1);
       return;
     }
     if (op == "TJ") {
-      if (n >= 1 && r.operands[0].isArray()) show(r, r.operands[0].getArrayAsVector());
+      if (n >= 1 && r.operands[0].is_array()) {
+        const auto& items = r.operands[0].items;
+        show(r, items.data(), items.data() + items.size());
+      }
       return;
     }
     // Graphics state.
@@ -309,11 +434,11 @@ class PageChecker {
     }
     if (op == "cm") { gs.ctm = matrix_operands(r).then(gs.ctm); return; }
     if (op == "w") { gs.line_width = number(r, 0); return; }
-    if (op == "gs") { if (n >= 1 && r.operands[0].isName()) ext_gstate(r, r.operands[0].getName()); return; }
+    if (op == "gs") { if (n >= 1 && r.operands[0].is_name()) ext_gstate(r, r.operands[0].text); return; }
     // Colour.
     if (op == "CS" || op == "cs") {
       Colour& c = op == "CS" ? gs.stroke : gs.fill;
-      c.cs = n >= 1 ? parse_colour_space(r.operands[0], r.resources) : device_gray();
+      c.cs = n >= 1 ? parse_colour_space(to_qpdf(r.operands[0]), r.resources) : device_gray();
       c.comps = initial_colour(*c.cs);
       c.pattern.clear();
       return;
@@ -322,9 +447,9 @@ class PageChecker {
       Colour& c = (op == "SC" || op == "SCN") ? gs.stroke : gs.fill;
       c.comps.clear();
       c.pattern.clear();
-      for (auto& o : r.operands) {
-        if (o.isNumber()) c.comps.push_back(o.getNumericValue());
-        else if (o.isName()) c.pattern = o.getName();
+      for (const Operand& o : r.operands) {
+        if (o.is_number()) c.comps.push_back(o.num);
+        else if (o.is_name()) c.pattern = o.text;
       }
       return;
     }
@@ -336,8 +461,8 @@ class PageChecker {
       return;
     }
     // XObjects, shadings, inline images.
-    if (op == "Do") { if (n >= 1 && r.operands[0].isName()) xobject(r, r.operands[0].getName()); return; }
-    if (op == "sh") { if (n >= 1 && r.operands[0].isName()) shading(r, resource(r, "/Shading", r.operands[0].getName()), r.gs.clip); return; }
+    if (op == "Do") { if (n >= 1 && r.operands[0].is_name()) xobject(r, r.operands[0].text); return; }
+    if (op == "sh") { if (n >= 1 && r.operands[0].is_name()) shading(r, resource(r, "/Shading", r.operands[0].text), r.gs.clip); return; }
     if (op == "BI") { r.inline_dict.clear(); r.have_inline = false; return; }
     if (op == "ID") { r.inline_dict = r.operands; return; }
     if (op == "EI") { if (r.have_inline) inline_image(r); r.have_inline = false; return; }
@@ -351,8 +476,8 @@ class PageChecker {
     c.cs = std::move(cs);
     c.pattern.clear();
     c.comps.clear();
-    for (QPDFObjectHandle o : r.operands)
-      if (o.isNumber()) c.comps.push_back(o.getNumericValue());
+    for (const Operand& o : r.operands)
+      if (o.is_number()) c.comps.push_back(o.num);
   }
 
   void next_line(Run& r) {
@@ -479,6 +604,11 @@ class PageChecker {
       add("G05", Severity::Warning, visible, fmt::format("{} extends beyond the BleedBox", what), what);
   }
 
+  // A printer's mark: registration colour outside the TrimBox (C08 inside, G06 outside).
+  bool is_mark(const Painted& p, const Box& visible) const {
+    return p.has_inks && p.inks.registration_like() && visible.valid && !visible.intersects(page_.eff_trim);
+  }
+
   // C05: does this paint overprint the other process plates?
   static bool overprints(const GState& gs, const ColourSpace& cs, bool fill, std::string& why) {
     const bool flag = fill ? gs.op : gs.OP;
@@ -543,7 +673,7 @@ class PageChecker {
 
   // ---- text ------------------------------------------------------------------------------
 
-  void show(Run& r, const std::vector<QPDFObjectHandle>& items) {
+  void show(Run& r, const Operand* first, const Operand* last) {
     GState& gs = r.gs;
     const FontInfo* f = gs.font.get();
     static const FontInfo fallback;
@@ -551,13 +681,13 @@ class PageChecker {
     const double tfs = gs.font_size;
     double adv = 0;  // along the writing direction, text space units
     int missing = 0;
-    for (QPDFObjectHandle it : items) {
-      if (it.isNumber()) {
-        adv -= it.getNumericValue() / 1000 * tfs * (f->vertical ? 1 : gs.Th);
+    for (const Operand* it = first; it != last; ++it) {
+      if (it->is_number()) {
+        adv -= it->num / 1000 * tfs * (f->vertical ? 1 : gs.Th);
         continue;
       }
-      if (!it.isString()) continue;
-      const std::string s = it.getStringValue();
+      if (!it->is_string()) continue;
+      const std::string& s = it->text;
       if (f->composite) {
         for (std::size_t i = 0; i + 1 < s.size(); i += 2) {
           const unsigned code = static_cast<unsigned char>(s[i]) << 8 | static_cast<unsigned char>(s[i + 1]);
@@ -619,7 +749,9 @@ class PageChecker {
         if (!overprints(gs, *p.space, is_fill, why))
           add("C05", Severity::Error, place(r, bbox), fmt::format("black {} ({}) does not overprint: {}", what, font_label, why),
               std::string(what) + font_label + why);
-      } else if (p.inks.plates() > 1 && size < pt_from_sp(opt_.small_text_size)) {
+      } else if (p.inks.plates() > 1 && size < pt_from_sp(opt_.small_text_size) && !is_mark(p, visible)) {
+        // Slug text in the registration colour is a mark (G06, checked in check_area): it is on
+        // every plate on purpose, so that each plate can be identified.
         add("C06", Severity::Error, place(r, bbox),
             fmt::format("{} pt {} in {} inks ({}); text below {} pt must be one ink", fmt_num(size, 2), what, p.inks.plates(), desc,
                         fmt_num(pt_from_sp(opt_.small_text_size), 1)),
@@ -665,7 +797,7 @@ class PageChecker {
     auto res = d.getKey("/Resources");
     if (!res.isDictionary()) res = r.resources;  // PDF 1.7 §8.10.1: deprecated, but allowed
     active_.insert(x.getObjGen());
-    run([&](QPDFObjectHandle::ParserCallbacks* cb) { QPDFObjectHandle::parseContentStream(x, cb); }, res, gs, r.in_pattern,
+    run([&](QPDFObjectHandle::TokenFilter* tf) { x.filterAsContents(tf); }, res, gs, r.in_pattern,
         r.depth + 1, "form " + name);
     active_.erase(x.getObjGen());
   }
@@ -686,7 +818,7 @@ class PageChecker {
     if (num_or(d.getKey("/PaintType"), 1) != 1) return;
     GState gs;
     gs.clip = Box::of(-1e9, -1e9, 1e9, 1e9);
-    run([&](QPDFObjectHandle::ParserCallbacks* cb) { QPDFObjectHandle::parseContentStream(p, cb); }, d.getKey("/Resources"), gs, true,
+    run([&](QPDFObjectHandle::TokenFilter* tf) { p.filterAsContents(tf); }, d.getKey("/Resources"), gs, true,
         r.depth + 1, "pattern " + c.pattern);
   }
 
@@ -708,10 +840,10 @@ class PageChecker {
                                                          {"/I", "/Interpolate"}};
     auto dict = QPDFObjectHandle::newDictionary();
     for (std::size_t i = 0; i + 1 < r.inline_dict.size(); i += 2) {
-      if (!r.inline_dict[i].isName()) continue;
-      std::string k = r.inline_dict[i].getName();
+      if (!r.inline_dict[i].is_name()) continue;
+      std::string k = r.inline_dict[i].text;
       if (auto it = keys.find(k); it != keys.end()) k = it->second;
-      dict.replaceKey(k, r.inline_dict[i + 1]);
+      dict.replaceKey(k, to_qpdf(r.inline_dict[i + 1]));
     }
     auto stream = ctx_.pdf.newStream(r.inline_data);
     stream.replaceDict(dict);
@@ -816,6 +948,7 @@ class PageChecker {
   std::map<QPDFObjGen, std::shared_ptr<FontInfo>>& fonts_;
   std::set<QPDFObjGen>& patterns_done_;
   std::set<QPDFObjGen> active_;  // forms being interpreted (cycle guard)
+  const std::string* what_ = nullptr;  // the content stream being read, for P01 messages
   std::map<std::tuple<QPDFObjGen, int, int>, InkScan> scans_;
 };
 

@@ -129,6 +129,7 @@ struct Context {
   FindingSink& sink;
   std::vector<PageInfo> pages;
   bool x1a = true;  // PDF/X-1a (no transparency, P13); false for PDF/X-4
+  PreflightCache* cache = nullptr;  // decoded-stream verdicts shared across files, may be null
 };
 
 // Name of an object for messages: "12 0 R" or "direct object".

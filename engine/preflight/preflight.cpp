@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -202,7 +204,53 @@ std::string fmt_num(double v, int decimals) {
 
 }  // namespace preflight_detail
 
+struct PreflightCache::Impl {
+  mutable std::mutex mu;
+  // (filters, size) → raw bytes of streams that decoded cleanly.
+  std::map<std::pair<std::string, std::size_t>, std::vector<std::string>> decoded;
+  mutable std::size_t hits = 0;
+};
+
+PreflightCache::PreflightCache() : impl_(std::make_unique<Impl>()) {}
+PreflightCache::~PreflightCache() = default;
+
+bool PreflightCache::decoded_before(std::string_view filters, std::string_view raw) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->decoded.find({std::string(filters), raw.size()});
+  if (it == impl_->decoded.end()) return false;
+  for (const std::string& seen : it->second)
+    if (seen == raw) {
+      ++impl_->hits;
+      return true;
+    }
+  return false;
+}
+
+void PreflightCache::remember(std::string_view filters, std::string_view raw) {
+  if (raw.size() < kMinBytes) return;
+  std::lock_guard lock(impl_->mu);
+  auto& list = impl_->decoded[{std::string(filters), raw.size()}];
+  for (const std::string& seen : list)
+    if (seen == raw) return;
+  list.emplace_back(raw);
+}
+
+std::size_t PreflightCache::hits() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->hits;
+}
+
+static PreflightReport run_preflight(const std::string& pdf_path, const PreflightOptions& options, PreflightCache* cache);
+
 PreflightReport preflight(const std::string& pdf_path, const PreflightOptions& options) {
+  return run_preflight(pdf_path, options, nullptr);
+}
+
+PreflightReport preflight(const std::string& pdf_path, const PreflightOptions& options, PreflightCache& cache) {
+  return run_preflight(pdf_path, options, &cache);
+}
+
+static PreflightReport run_preflight(const std::string& pdf_path, const PreflightOptions& options, PreflightCache* cache) {
   PreflightReport report;
   report.file = pdf_path;
   report.standard = options.standard;
@@ -226,7 +274,7 @@ PreflightReport preflight(const std::string& pdf_path, const PreflightOptions& o
     return report;
   }
 
-  Context ctx{pdf, options, sink, {}, options.standard != kPdfX4};
+  Context ctx{pdf, options, sink, {}, options.standard != kPdfX4, cache};
   // Each group is fenced: a damaged object that makes qpdf throw stops that group only, and the
   // file cannot pass (P01 reports it).
   auto fenced = [&](const char* what, auto&& fn) {
@@ -242,7 +290,12 @@ PreflightReport preflight(const std::string& pdf_path, const PreflightOptions& o
   fenced("document structure", [&] { check_document(ctx); });
   fenced("page geometry", [&] { check_geometry(ctx); });
   fenced("resources", [&] { check_resources(ctx); });
+  // Warnings qpdf raises while parsing page contents (damaged operands it skipped) are P01: the
+  // content was not what the file says. Earlier warnings (file structure) are check_qpdf's.
+  (void)pdf.getWarnings();
   fenced("page content", [&] { check_content(ctx); });
+  for (const auto& w : pdf.getWarnings())
+    sink.add("P01", Severity::Error, 0, std::nullopt, "qpdf: " + std::string(w.what()));
 
   report.findings = sink.take();
   std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {

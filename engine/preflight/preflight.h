@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <iosfwd>
 #include <optional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -113,5 +114,29 @@ struct PreflightReport {
 // Runs the checklist on the PDF at pdf_path. Never throws for a bad PDF: an unreadable or
 // damaged file is an error finding (P01) like any other.
 PreflightReport preflight(const std::string& pdf_path, const PreflightOptions& options = {});
+
+// Streams already decoded without error, shared by the preflight runs of one build. The page files
+// of an edition embed the same font programs and output profile (about 1 MB each): P01 decodes
+// such a stream once; a stream whose filters and raw bytes are identical to one decoded before
+// (compared in full, not by hash) decodes identically, so it is not inflated again. Thread-safe.
+class PreflightCache {
+ public:
+  PreflightCache();
+  ~PreflightCache();
+  PreflightCache(const PreflightCache&) = delete;
+  PreflightCache& operator=(const PreflightCache&) = delete;
+  // Streams smaller than this are cheaper to decode than to remember.
+  static constexpr std::size_t kMinBytes = 64 * 1024;
+  bool decoded_before(std::string_view filters, std::string_view raw) const;
+  void remember(std::string_view filters, std::string_view raw);
+  std::size_t hits() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The same, sharing decoded-stream verdicts through `cache` (the page files of one build).
+PreflightReport preflight(const std::string& pdf_path, const PreflightOptions& options, PreflightCache& cache);
 
 }  // namespace paiban

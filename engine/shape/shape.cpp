@@ -67,7 +67,16 @@ ShapedText shape(FontSet& fonts, std::u32string_view text, const TextStyle& styl
   out.text.assign(text);
   out.style = style;
   const std::vector<FaceId>& chain = fonts.chain(style.role, style.weight, diags);
-  if (chain.empty() || text.empty()) return out;
+  if (text.empty()) return out;
+  if (chain.empty()) {
+    // FontSet reports an unusable role once, without a place, and caches the empty chain (the
+    // first request may even come with a throw-away sink); this text is not set at all, so it is
+    // reported here, where it comes from, with how much is missing: text is never lost silently.
+    diags.error("font.no-face", where,
+                std::to_string(text.size()) + " characters in role '" + style.role + "' are not set: no font of the role is available",
+                "install a family of the role's chain, or change the role in fonts/roles.toml");
+    return out;
+  }
 
   // 1. Face per code point: the first face of the chain that has it (fallback, issue 2 §3).
   const std::size_t n = text.size();
@@ -85,9 +94,7 @@ ShapedText shape(FontSet& fonts, std::u32string_view text, const TextStyle& styl
       out.missing.push_back({static_cast<std::uint32_t>(i), c});
       char buf[64];
       std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
-      SourceLoc loc = where;
-      if (loc.column > 0) loc.column += static_cast<int>(i);
-      diags.error("font.missing-glyph", loc,
+      diags.error("font.missing-glyph", where.at(i),
                   std::string("no font of role '") + style.role + "' has " + buf + " (character " +
                       std::to_string(i + 1) + " of the paragraph)",
                   "it is drawn as .notdef; add a font with this character to the role's chain");

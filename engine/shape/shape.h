@@ -59,7 +59,7 @@ struct ShapedText {
 };
 
 // Shapes `text` in `style`. Characters missing from every face of the role are reported as
-// font.missing-glyph (role, code point, position relative to `where`) and kept as .notdef
+// font.missing-glyph (role, code point, and the character's own position: where.at(i)) and kept as .notdef
 // glyphs so no text is lost; the caller's run then fails.
 ShapedText shape(FontSet& fonts, std::u32string_view text, const TextStyle& style, Diagnostics& diags,
                  const SourceLoc& where = {});

@@ -96,6 +96,14 @@ std::string strip_whitespace(const std::string& utf8) {
   return encode_utf8(out);
 }
 
+std::string article_body(const std::string& path) {
+  std::string text = read_file(path);
+  const auto open = text.find("+++");
+  const auto close = text.find("+++", open + 3);
+  if (open == 0 && close != std::string::npos) text = text.substr(close + 3);
+  return strip_whitespace(text);
+}
+
 }  // namespace paiban::test
 
 // LeakSanitizer: fontconfig keeps its configuration in process-global state until exit.

@@ -26,5 +26,7 @@ std::string shell_quote(const std::string& s);
 
 // Removes all Unicode whitespace (for "text equals, whitespace aside" comparisons).
 std::string strip_whitespace(const std::string& utf8);
+// An article file's body as pdftotext gives it back: front matter (+++ … +++) and whitespace aside.
+std::string article_body(const std::string& path);
 
 }  // namespace paiban::test

@@ -52,12 +52,20 @@ std::string default_output_profile() {
 
 struct PageOutcome {
   bool written = false;
+  bool input_failed = false;  // refused because of bad input found while writing (exit 1)
   std::string file;
   double write_ms = 0, preflight_ms = 0;
   std::optional<PreflightReport> preflight;
   std::optional<ProofReport> proof;
   Diagnostics diags;
 };
+
+// Problems the PDF stage finds in its *input*: a picture that only decoding shows to be truncated
+// or corrupt. Bad input is exit 1 and skips the page, like an error found while composing; it is
+// not an I/O failure (exit 4) even though the plate could not be written.
+bool is_input_problem(const std::string& code) {
+  return code == "pdf.image-unreadable" || code == "pdf.image-unsupported";
+}
 
 nlohmann::json diag_json(const Diagnostic& d) {
   nlohmann::json j = {{"severity", d.severity == Severity::Error ? "error" : d.severity == Severity::Warning ? "warning" : "note"},
@@ -91,7 +99,9 @@ int run_build(const BuildArgs& a) {
   timing["articles_ms"] = ms_since(t);
 
   // 3. Fonts.
+  t = Clock::now();
   FontSet fonts(FontRoles::load(FontRoles::default_path(), diags));
+  timing["fonts_ms"] = ms_since(t);
 
   // 4. Compose every page (analysis, shaping, breaking, flow, furniture, jump lines).
   t = Clock::now();
@@ -102,13 +112,26 @@ int run_build(const BuildArgs& a) {
   // Overset is a story error; with --allow-overset the pages are still plates.
   std::set<std::string> failed_pages;
   bool overset = false;
+  // An error in a story's article file (invalid UTF-8 replaced by U+FFFD, a character no font
+  // has, broken front matter) damages that story's text on every page it reaches: those pages are
+  // not plates either. Overset is the story's length, not damage (--allow-overset decides).
+  std::map<std::string, std::set<std::string>> pages_of_article;
+  for (const StoryReport& sr : composed.report.stories)
+    for (const StorySpec& s : edition->stories)
+      if (s.id == sr.story) {
+        auto& labels = pages_of_article[s.article];
+        labels.insert(sr.pages.begin(), sr.pages.end());
+        if (!sr.stopped_page.empty()) labels.insert(sr.stopped_page);
+      }
   for (const Diagnostic& d : diags.all()) {
     if (d.severity != Severity::Error) continue;
     if (d.code == "compose.overset") {
       overset = true;
-      if (a.allow_overset) continue;
+      continue;
     }
     if (!d.loc.page.empty()) failed_pages.insert(d.loc.page);
+    else if (auto it = pages_of_article.find(d.loc.file); it != pages_of_article.end())
+      failed_pages.insert(it->second.begin(), it->second.end());
   }
   const bool input_errors = std::any_of(diags.all().begin(), diags.all().end(), [&](const Diagnostic& d) {
     return d.severity == Severity::Error && d.loc.page.empty() && !(a.allow_overset && d.code == "compose.overset");
@@ -128,11 +151,15 @@ int run_build(const BuildArgs& a) {
   po.output_condition_identifier = edition->output.output_condition;
   po.max_total_ink_percent = edition->output.ink_limit;
   FontSubsetCache subsets;
+  PreflightCache preflight_cache;  // the shared font programs and profile are decoded once
   {
     GlyphUsage usage;
     for (const Page& p : composed.pages) usage.add_page(p);
     subsets.set_edition_glyphs(std::move(usage));
   }
+  t = Clock::now();
+  subsets.prepare_edition(fonts, po.compress);
+  timing["font_subsets_ms"] = ms_since(t);
   const std::size_t n = composed.pages.size();
   std::vector<PageOutcome> outcomes(n);
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
@@ -156,6 +183,20 @@ int run_build(const BuildArgs& a) {
         const auto tw = Clock::now();
         o.written = write_pdf({&page}, fonts, opt, o.file, o.diags, subsets);
         o.write_ms = ms_since(tw);
+        const auto& found = o.diags.all();
+        if (!o.written && std::any_of(found.begin(), found.end(), [](const Diagnostic& d) {
+              return d.severity == Severity::Error && is_input_problem(d.code);
+            })) {
+          // The plate was refused because of its input: say so as for a page skipped before
+          // writing, instead of the write failure that would read as an I/O error.
+          Diagnostics kept;
+          for (const Diagnostic& d : found)
+            if (d.code != "pdf.write-failed") kept.add(d);
+          kept.note("build.page-skipped", SourceLoc::on_page(page.label),
+                    "not written because of the errors above; the previous " + page.label + ".pdf is untouched");
+          o.diags = std::move(kept);
+          o.input_failed = true;
+        }
         if (o.written && !a.no_preflight) {
           const auto tp = Clock::now();
           PreflightOptions pf;
@@ -165,7 +206,7 @@ int run_build(const BuildArgs& a) {
           pf.bleed = page.bleed;
           pf.expected_pages = 1;
           pf.ink_limit_percent = edition->output.ink_limit;
-          o.preflight = preflight(o.file, pf);
+          o.preflight = preflight(o.file, pf, preflight_cache);
           o.preflight_ms = ms_since(tp);
         }
       }
@@ -255,11 +296,12 @@ int run_build(const BuildArgs& a) {
   for (const auto& o : outcomes) written += o.written;
   int rc = kExitOk;
   const bool io_failed = std::any_of(diags.all().begin(), diags.all().end(), [](const Diagnostic& d) {
-    return d.severity == Severity::Error && (d.code.rfind("io.", 0) == 0 || d.code.rfind("pdf.", 0) == 0 ||
-                                             d.code == "compose.text-lost");
+    return d.severity == Severity::Error && !is_input_problem(d.code) &&
+           (d.code.rfind("io.", 0) == 0 || d.code.rfind("pdf.", 0) == 0 || d.code == "compose.text-lost");
   });
+  const bool pages_refused = std::any_of(outcomes.begin(), outcomes.end(), [](const PageOutcome& o) { return o.input_failed; });
   if (io_failed) rc = kExitInternal;
-  else if (input_errors || !failed_pages.empty() || (overset && !a.allow_overset)) rc = kExitInput;
+  else if (input_errors || !failed_pages.empty() || pages_refused || (overset && !a.allow_overset)) rc = kExitInput;
   else if (a.strict && preflight_findings > 0) rc = kExitPreflight;
   else if (preflight_errors > 0) rc = kExitInput;
   for (const auto& d : diags.all()) std::cerr << d.format() << '\n';

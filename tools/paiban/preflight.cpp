@@ -77,9 +77,10 @@ int run_preflight(const PreflightArgs& a) {
   }
 
   bool errors = false, findings = false;
+  PreflightCache cache;  // files of one edition share their font programs: decode those once
   nlohmann::json all = nlohmann::json::array();
   for (const auto& file : a.files) {
-    const PreflightReport r = preflight(file, opt);
+    const PreflightReport r = preflight(file, opt, cache);
     for (const auto& f : r.findings) std::cout << file << ": " << f.format() << '\n';
     std::cout << file << ": " << r.summary() << '\n';
     errors = errors || !r.passed();
