@@ -216,6 +216,52 @@ TEST(Pdf, GlyphPositionsFollowTheDisplayList) {
   EXPECT_NEAR(got[3][1] - got[4][1], 3.0, 0.01) << "the raised word sits 3 pt higher";
 }
 
+// A justified CJK line spreads its glue evenly: the recurring gap is written once as character
+// spacing (Tc) and only the one different gap (after the comma) as a TJ number. The reader's
+// arithmetic with Tc lands the line's last glyph where the display list puts it.
+TEST(Pdf, JustifiedLineWritesItsGapAsCharacterSpacing) {
+  Diagnostics d;
+  TextStyle st;
+  st.role = "song";
+  st.size = sp_from_pt(10);
+  const std::u32string text = U"新闻排版引擎，中文报纸排版";
+  const ShapedText shp = shape(fonts(), text, st, d);
+  ASSERT_FALSE(d.has_errors());
+  Page page = empty_page();
+  GlyphRunItem run;
+  run.face = shp.runs.at(0).face;
+  run.size = st.size;
+  run.origin = {sp_from_mm(30), sp_from_mm(40)};
+  const Sp gap = sp_from_pt(1.25), after_comma = sp_from_pt(-3);  // the comma's blank compressed
+  Sp pen = 0;
+  for (const ShapedGlyph& g : shp.glyphs) {
+    run.glyphs.push_back({g.gid, pen, 0, g.advance, std::u32string(1, text[g.cluster])});
+    pen += g.advance + (text[g.cluster] == U'，' ? after_comma : gap);
+  }
+  ASSERT_EQ(shp.runs.size(), 1u);
+  const Sp last_end = run.glyphs.back().x + run.glyphs.back().advance;
+  page.items.push_back(run);
+  const std::string pdf = write_plate({&page}, "tc.pdf");
+  check_plate(pdf);
+  const std::string c = page_contents(pdf)[0];
+  EXPECT_NE(c.find("\n1.25 Tc\n"), std::string::npos) << c;
+  const auto open = c.find('['), close = c.find("] TJ");
+  ASSERT_NE(open, std::string::npos);
+  const std::string arr = c.substr(open + 1, close - open - 1);
+  EXPECT_EQ(std::count(arr.begin(), arr.end(), '<'), 2) << "one number splits the array: " << arr;
+
+  auto r = test::run("pdftotext -bbox " + sh(pdf) + " -");
+  std::regex word_re("<word xMin=\"([0-9.]+)\" yMin=\"[0-9.]+\" xMax=\"([0-9.]+)\"");
+  double x0 = 1e9, x1 = -1e9;
+  for (std::sregex_iterator it(r.out.begin(), r.out.end(), word_re), end; it != end; ++it) {
+    x0 = std::min(x0, std::stod((*it)[1]));
+    x1 = std::max(x1, std::stod((*it)[2]));
+  }
+  EXPECT_NEAR(x0, pt_from_sp(page.bleed + run.origin.x), 0.01) << r.out;
+  EXPECT_NEAR(x1, pt_from_sp(page.bleed + run.origin.x + last_end), 0.01) << r.out;
+  EXPECT_EQ(test::strip_whitespace(pdftotext(pdf)), "新闻排版引擎，中文报纸排版");
+}
+
 // --- subsets ---------------------------------------------------------------------------------
 
 // Noto CJK is CID-keyed (Adobe-Identity-0, CID == GID) and hb-subset keeps each glyph's CID in

@@ -102,7 +102,7 @@ class Writer : public ContentResources {
     DocumentMetadata meta;
     meta.epoch = options_.source_date_epoch ? *options_.source_date_epoch : static_cast<std::int64_t>(std::time(nullptr));
     meta.producer = std::string("paiban ") + PAIBAN_VERSION + " (libharu " + HPDF_GetVersion() + ")";
-    meta.document_id = input_uuid();
+    if (options_.standard == PdfStandard::X4) meta.document_id = input_uuid();  // XMP only
     write_info(doc, options_, meta);
     if (options_.standard != PdfStandard::None) write_output_intent(doc, options_, *profile);
     if (options_.standard == PdfStandard::X4) write_xmp(doc, options_, meta);
@@ -318,8 +318,10 @@ class Writer : public ContentResources {
     doc_->add(p, "TrimBox", doc_->reals({sl + b, sl + b, sl + b + w, sl + b + h}));
 
     const std::string content = page_content(page, *this, diags_);
-    pages_hash_.update(page.label);
-    pages_hash_.update(content);
+    if (options_.standard == PdfStandard::X4) {  // the XMP document id (input_uuid)
+      pages_hash_.update(page.label);
+      pages_hash_.update(content);
+    }
     HPDF_Stream s = hpdf_internal::page_content_stream(p);
     if (s && !content.empty())
       HPDF_Stream_Write(s, reinterpret_cast<const HPDF_BYTE*>(content.data()), static_cast<HPDF_UINT>(content.size()));

@@ -289,8 +289,25 @@ void check_document(Context& ctx) {
       } else {
         std::string data;
         try {
-          auto buf = prof.getStreamData(qpdf_dl_generalized);
-          data.assign(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
+          // Every page file of an edition embeds the same profile: decode it once per build.
+          std::shared_ptr<const std::string> known;
+          std::string filters;
+          std::shared_ptr<Buffer> raw;
+          if (ctx.cache) {
+            auto d = prof.getDict();
+            filters = d.getKey("/Filter").unparse() + " " + d.getKey("/DecodeParms").unparse();
+            raw = prof.getRawStreamData();
+            known = ctx.cache->decoded(filters, {reinterpret_cast<const char*>(raw->getBuffer()), raw->getSize()});
+          }
+          if (known) {
+            data = *known;
+          } else {
+            auto buf = prof.getStreamData(qpdf_dl_generalized);
+            data.assign(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
+            if (raw)
+              ctx.cache->remember_decoded(filters, {reinterpret_cast<const char*>(raw->getBuffer()), raw->getSize()},
+                                          std::make_shared<const std::string>(data));
+          }
         } catch (const std::exception& e) {
           sink.add("P07", Severity::Error, 0, std::nullopt, fmt::format("output profile cannot be decoded: {}", e.what()));
         }

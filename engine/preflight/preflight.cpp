@@ -205,10 +205,22 @@ std::string fmt_num(double v, int decimals) {
 }  // namespace preflight_detail
 
 struct PreflightCache::Impl {
+  struct Seen {
+    std::string raw;
+    std::shared_ptr<const std::string> decoded;  // kept for streams a check reads (profiles)
+  };
   mutable std::mutex mu;
-  // (filters, size) → raw bytes of streams that decoded cleanly.
-  std::map<std::pair<std::string, std::size_t>, std::vector<std::string>> decoded;
+  // (filters, size) → streams that decoded cleanly.
+  std::map<std::pair<std::string, std::size_t>, std::vector<Seen>> decoded;
   mutable std::size_t hits = 0;
+
+  const Seen* find(std::string_view filters, std::string_view raw) const {  // mu held
+    auto it = decoded.find({std::string(filters), raw.size()});
+    if (it == decoded.end()) return nullptr;
+    for (const Seen& seen : it->second)
+      if (seen.raw == raw) return &seen;
+    return nullptr;
+  }
 };
 
 PreflightCache::PreflightCache() : impl_(std::make_unique<Impl>()) {}
@@ -216,23 +228,36 @@ PreflightCache::~PreflightCache() = default;
 
 bool PreflightCache::decoded_before(std::string_view filters, std::string_view raw) const {
   std::lock_guard lock(impl_->mu);
-  auto it = impl_->decoded.find({std::string(filters), raw.size()});
-  if (it == impl_->decoded.end()) return false;
-  for (const std::string& seen : it->second)
-    if (seen == raw) {
-      ++impl_->hits;
-      return true;
-    }
-  return false;
+  if (!impl_->find(filters, raw)) return false;
+  ++impl_->hits;
+  return true;
 }
 
 void PreflightCache::remember(std::string_view filters, std::string_view raw) {
   if (raw.size() < kMinBytes) return;
   std::lock_guard lock(impl_->mu);
+  if (impl_->find(filters, raw)) return;
+  impl_->decoded[{std::string(filters), raw.size()}].push_back({std::string(raw), nullptr});
+}
+
+std::shared_ptr<const std::string> PreflightCache::decoded(std::string_view filters, std::string_view raw) const {
+  std::lock_guard lock(impl_->mu);
+  const Impl::Seen* seen = impl_->find(filters, raw);
+  if (seen && seen->decoded) ++impl_->hits;
+  return seen ? seen->decoded : nullptr;
+}
+
+void PreflightCache::remember_decoded(std::string_view filters, std::string_view raw,
+                                      std::shared_ptr<const std::string> data) {
+  if (raw.size() < kMinBytes) return;
+  std::lock_guard lock(impl_->mu);
   auto& list = impl_->decoded[{std::string(filters), raw.size()}];
-  for (const std::string& seen : list)
-    if (seen == raw) return;
-  list.emplace_back(raw);
+  for (Impl::Seen& seen : list)
+    if (seen.raw == raw) {
+      seen.decoded = std::move(data);
+      return;
+    }
+  list.push_back({std::string(raw), std::move(data)});
 }
 
 std::size_t PreflightCache::hits() const {

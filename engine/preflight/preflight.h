@@ -129,6 +129,10 @@ class PreflightCache {
   static constexpr std::size_t kMinBytes = 64 * 1024;
   bool decoded_before(std::string_view filters, std::string_view raw) const;
   void remember(std::string_view filters, std::string_view raw);
+  // The decoded bytes of such a stream, when a check kept them (the output profile, which P07
+  // reads in every file); null otherwise.
+  std::shared_ptr<const std::string> decoded(std::string_view filters, std::string_view raw) const;
+  void remember_decoded(std::string_view filters, std::string_view raw, std::shared_ptr<const std::string> data);
   std::size_t hits() const;
 
  private:
