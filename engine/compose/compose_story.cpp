@@ -353,9 +353,11 @@ void compose_story(Context& ctx, std::vector<PageCanvas>& pages, const StorySpec
     sr.overset_characters = rem.characters;
     sr.overset_lines = rem.lines;
     const std::size_t p = run.token.paragraph;
-    rest = story.texts[p].substr(std::min<std::size_t>(run.token.text_position(), story.texts[p].size()));
+    const std::size_t first_unplaced = std::min<std::size_t>(run.token.text_position(), story.texts[p].size());
+    rest = story.texts[p].substr(first_unplaced);
     for (std::size_t q = p + 1; q < story.texts.size(); ++q) rest += story.texts[q];
-    ctx.diags.error("compose.overset", article.paragraphs[p].loc,
+    // Located at the first character that did not fit: where the desk has to cut.
+    ctx.diags.error("compose.overset", article.paragraphs[p].loc.at(first_unplaced),
                     "story '" + spec.id + "' is overset: " + std::to_string(rem.characters) + " characters (" +
                         std::to_string(rem.lines) + " lines) do not fit; it stops on page " + sr.stopped_page +
                         " in frame " + sr.stopped_frame + ", paragraph " + std::to_string(p + 1),
