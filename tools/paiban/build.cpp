@@ -12,6 +12,9 @@
 #include <set>
 #include <thread>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "engine/article/article.h"
 #include "engine/base/atomic_file.h"
@@ -107,6 +110,12 @@ int run_build(const BuildArgs& a) {
   t = Clock::now();
   ComposedEdition composed = compose(*edition, articles, fonts, diags);
   timing["compose_ms"] = ms_since(t);
+#ifdef __GLIBC__
+  // Composition's working data (prepared paragraphs, line sets: most of the peak) is freed by now,
+  // but glibc keeps it in the main thread's arena, which the page writers' threads do not use.
+  // Hand it back so the PDF phase's memory does not stack on top of it.
+  malloc_trim(0);
+#endif
 
   // Diagnostics raised so far that make a page unfit for the plate: any error located on it.
   // Overset is a story error; with --allow-overset the pages are still plates.
