@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <atomic>
-#include <thread>
 
 #include <cstdio>
 #include <vector>
 
+#include "engine/base/parallel.h"
 #include "engine/base/text.h"
 #include "engine/pdf/hpdf_internals.h"
 
@@ -139,19 +139,11 @@ bool deflate_piece(std::string_view bytes, std::size_t from, std::size_t to, std
 std::string flate_compress(std::string_view bytes) {
   const std::size_t pieces = std::max<std::size_t>(1, (bytes.size() + kFlatePiece - 1) / kFlatePiece);
   std::vector<std::string> out(pieces);
-  std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
-  auto work = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < pieces;) {
-      const std::size_t from = i * kFlatePiece, to = std::min(bytes.size(), from + kFlatePiece);
-      if (!deflate_piece(bytes, from, to, out[i])) failed = true;
-    }
-  };
-  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(pieces, std::max(1u, std::thread::hardware_concurrency())));
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  parallel_for(pieces, hardware_threads(), [&](std::size_t i) {
+    const std::size_t from = i * kFlatePiece, to = std::min(bytes.size(), from + kFlatePiece);
+    if (!deflate_piece(bytes, from, to, out[i])) failed = true;
+  });
   if (failed) return {};
 
   // zlib wrapper (RFC 1950): CMF 0x78 (deflate, 32 KiB window), FLG 0x9C (default level, check

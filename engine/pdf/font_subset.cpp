@@ -4,11 +4,11 @@
 #include <hb.h>
 
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include <zlib.h>
 
+#include "engine/base/parallel.h"
 #include "engine/pdf/cff.h"
 #include "engine/pdf/document.h"
 #include "engine/pdf/pdf.h"
@@ -244,10 +244,7 @@ void FontSubsetCache::prepare_edition(const FontSet& fonts, bool compress) {
     auto s = subset(fonts, face, {}, quiet);
     if (s && compress) deflated_program(*s);
   };
-  std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < faces.size(); ++i) threads.emplace_back(make, faces[i]);
-  if (!faces.empty()) make(faces[0]);
-  for (auto& t : threads) t.join();
+  parallel_for(faces.size(), static_cast<unsigned>(faces.size()), [&](std::size_t i) { make(faces[i]); });
 }
 
 std::size_t FontSubsetCache::subsets_made() const {
