@@ -279,6 +279,168 @@ TEST(Compose, NoJumpLineWhenStoryEndsOnItsFirstPage) {
     for (const auto* r : runs(p)) EXPECT_EQ(run_text(*r).find(U"下转"), std::u32string::npos);
 }
 
+// Jump lines where a chain changes page are reserved exactly where the story crosses the page
+// change: the least fixpoint of "flow, reserve the page changes crossed, flow again" (compose
+// flows the chain once and re-flows a frame only when the story may end in it). Paragraphs of
+// whole lines: han(13n − 5) sets n lines of a 13 em column (2 em indent, 10 on the last line).
+namespace {
+std::u32string lines_of(int n, int seed = 0) { return han(13 * n - 5, seed); }
+
+// The story's text lines per page (page report), jump lines not counted.
+std::vector<int> story_lines_per_page(const Composed& c, const std::string& id) {
+  std::vector<int> out;
+  for (const PageReport& p : c.out.report.pages) {
+    int n = 0;
+    for (const StoryOnPage& s : p.stories)
+      if (s.story == id) n = s.lines;
+    out.push_back(n);
+  }
+  return out;
+}
+
+bool has_jump_text(const Composed& c) {
+  for (const Page& p : c.out.pages)
+    for (const auto* r : runs(p))
+      if (run_text(*r).find(U"转") != std::u32string::npos || run_text(*r).find(U"上接") != std::u32string::npos)
+        return true;
+  return false;
+}
+
+// Two 13 em columns side by side at the frame's x: the baselines of each, top to bottom.
+std::vector<std::vector<Sp>> column_baselines(const Page& page, const FrameSpec& f, int columns) {
+  std::vector<std::vector<Sp>> out;
+  for (int col = 0; col < columns; ++col) {
+    out.emplace_back();
+    for (const auto& [at, text] : lines_in(page, {f.rect.x + col * 14 * kEm, f.rect.y, 13 * kEm, f.rect.h}))
+      out.back().push_back(at.y);
+  }
+  return out;
+}
+}  // namespace
+
+// 5 | 3 + 2 lines fill the 2 × 5 lines of A1's frame exactly. A jump line reserved at its foot
+// would push the last paragraph (a 1 | 1 split is not allowed) to A2, where no text would then
+// need it: the story ends on A1 with no jump line and no empty line.
+TEST(Compose, StoryFittingOnlyWithoutJumpLineEndsOnItsPage) {
+  Edition e = edition();
+  e.stories = {story("s")};
+  PageSpec a1 = page("A1"), a2 = page("A2");
+  a1.frames = {frame("s", cell(a1, 0, 2, 0, 5), 2)};
+  a2.frames = {frame("s", cell(a2, 0, 2, 0, 10), 2)};
+  e.pages = {a1, a2};
+  Composed c = run_compose(e, {{"s", article({lines_of(5), lines_of(3, 1), lines_of(2, 2)})}});
+  const StoryReport& sr = story_report(c.out, "s");
+  EXPECT_FALSE(sr.overset);
+  EXPECT_TRUE(sr.jumps.empty());
+  EXPECT_FALSE(has_jump_text(c));
+  EXPECT_EQ(story_lines_per_page(c, "s"), (std::vector<int>{10, 0}));
+  EXPECT_EQ(sr.underset_lines, 0);
+  EXPECT_EQ(sr.unused_frames, 1);
+  const auto cols = column_baselines(c.out.pages[0], a1.frames[0], 2);
+  ASSERT_EQ(cols[1].size(), 5u);
+  EXPECT_EQ(cols[1].back(), cols[0].front() + 4 * kPitch);  // the last line on the frame's last grid line
+}
+
+// One line more (5 | 3 + 3) crosses the page change: the jump line takes A1's last line, the
+// last paragraph's first line would then close the column alone (orphan) and moves on with it.
+TEST(Compose, StoryOneLineLongerJumpsAndMovesTheOrphan) {
+  Edition e = edition();
+  e.stories = {story("s")};
+  PageSpec a1 = page("A1"), a2 = page("A2");
+  a1.frames = {frame("s", cell(a1, 0, 2, 0, 5), 2)};
+  a2.frames = {frame("s", cell(a2, 0, 2, 0, 10), 2)};
+  e.pages = {a1, a2};
+  Composed c = run_compose(e, {{"s", article({lines_of(5), lines_of(3, 1), lines_of(3, 2)})}});
+  const StoryReport& sr = story_report(c.out, "s");
+  EXPECT_FALSE(sr.overset);
+  EXPECT_EQ(sr.jumps, std::vector<std::string>{"A1→A2"});
+  EXPECT_EQ(story_lines_per_page(c, "s"), (std::vector<int>{8, 3}));
+  const auto l1 = lines_in(c.out.pages[0], {a1.frames[0].rect.x + 14 * kEm, a1.frames[0].rect.y, 13 * kEm,
+                                            a1.frames[0].rect.h});
+  ASSERT_EQ(l1.size(), 4u);  // 3 lines, an empty line, the jump line on the last grid line
+  EXPECT_EQ(encode_utf8(l1.back().second), "（下转A2版）");
+  EXPECT_EQ(l1.back().first.y, l1.front().first.y + 4 * kPitch);
+  const auto l2 = lines_in(c.out.pages[1], a2.frames[0].rect);
+  ASSERT_EQ(l2.size(), 4u);
+  EXPECT_EQ(encode_utf8(l2.front().second), "（上接A1版）");
+}
+
+// Three pages: the story crosses A1→A2 (jump line at the top of A2) and then fills A2 exactly
+// without a jump line at its foot, so A2→A3 is not crossed and A3 stays empty.
+TEST(Compose, StoryEndingExactlyOnMiddlePageCrossesOnlyTheFirstPageChange) {
+  Edition e = edition();
+  e.stories = {story("s")};
+  PageSpec a1 = page("A1"), a2 = page("A2"), a3 = page("A3");
+  a1.frames = {frame("s", cell(a1, 0, 2, 0, 5), 2)};
+  a2.frames = {frame("s", cell(a2, 0, 2, 0, 5), 2)};
+  a3.frames = {frame("s", cell(a3, 0, 2, 0, 10), 2)};
+  e.pages = {a1, a2, a3};
+  // A1: 5 | 4 + jump line; A2: jump line + 4 | 5.
+  Composed c = run_compose(e, {{"s", article({lines_of(5), lines_of(4, 1), lines_of(4, 2), lines_of(5, 3)})}});
+  const StoryReport& sr = story_report(c.out, "s");
+  EXPECT_FALSE(sr.overset);
+  EXPECT_EQ(sr.jumps, std::vector<std::string>{"A1→A2"});
+  EXPECT_EQ(story_lines_per_page(c, "s"), (std::vector<int>{9, 9, 0}));
+  EXPECT_EQ(sr.unused_frames, 1);
+  EXPECT_EQ(sr.underset_lines, 0);
+  const auto cols = column_baselines(c.out.pages[1], a2.frames[0], 2);
+  ASSERT_EQ(cols[0].size(), 5u);  // the jump line, then 4 lines
+  ASSERT_EQ(cols[1].size(), 5u);
+  EXPECT_EQ(cols[1].back(), cols[0].front() + 4 * kPitch);
+}
+
+// Balanced frames in a chain. A1's frame does not end the story: filled, not balanced, with the
+// jump line at its foot. A2's frame ends it: balanced below its jump line.
+TEST(Compose, BalancedFramesInAChainWithJumpLines) {
+  Edition e = edition();
+  e.stories = {story("s")};
+  PageSpec a1 = page("A1"), a2 = page("A2");
+  FrameSpec f1 = frame("s", cell(a1, 0, 2, 0, 5), 2), f2 = frame("s", cell(a2, 0, 2, 0, 10), 2);
+  f1.balance = f2.balance = true;
+  a1.frames = {f1};
+  a2.frames = {f2};
+  e.pages = {a1, a2};
+  Composed c =
+      run_compose(e, {{"s", article({lines_of(5), lines_of(4, 1), lines_of(3, 2), lines_of(3, 3), lines_of(2, 4)})}});
+  const StoryReport& sr = story_report(c.out, "s");
+  EXPECT_FALSE(sr.overset);
+  EXPECT_EQ(sr.jumps, std::vector<std::string>{"A1→A2"});
+  EXPECT_EQ(story_lines_per_page(c, "s"), (std::vector<int>{9, 8}));
+  const auto cols1 = column_baselines(c.out.pages[0], f1, 2);
+  EXPECT_EQ(cols1[0].size(), 5u);
+  EXPECT_EQ(cols1[1].size(), 5u);  // 4 lines and the jump line
+  const auto cols2 = column_baselines(c.out.pages[1], f2, 2);
+  ASSERT_FALSE(cols2[0].empty());
+  ASSERT_FALSE(cols2[1].empty());
+  EXPECT_LE(std::abs(cols2[0].back() - cols2[1].back()), kPitch);  // balanced
+  EXPECT_EQ(cols2[0].size() + cols2[1].size(), 9u);  // the jump line and 8 lines
+}
+
+// A balanced frame followed by a page change, the story ending in it: with 4 + 4 lines it ends
+// even with the jump line reserved, with 5 + 5 only without; either way no jump line, and the
+// columns are balanced over the whole frame.
+TEST(Compose, BalancedFrameEndingBeforePageChangeHasNoJumpLine) {
+  for (const int n : {4, 5}) {
+    Edition e = edition();
+    e.stories = {story("s")};
+    PageSpec a1 = page("A1"), a2 = page("A2");
+    FrameSpec f1 = frame("s", cell(a1, 0, 2, 0, 5), 2);
+    f1.balance = true;
+    a1.frames = {f1};
+    a2.frames = {frame("s", cell(a2, 0, 2, 0, 10), 2)};
+    e.pages = {a1, a2};
+    Composed c = run_compose(e, {{"s", article({lines_of(n), lines_of(n, 1)})}});
+    const StoryReport& sr = story_report(c.out, "s");
+    EXPECT_FALSE(sr.overset) << n;
+    EXPECT_TRUE(sr.jumps.empty()) << n;
+    EXPECT_FALSE(has_jump_text(c)) << n;
+    EXPECT_EQ(story_lines_per_page(c, "s"), (std::vector<int>{2 * n, 0})) << n;
+    const auto cols = column_baselines(c.out.pages[0], f1, 2);
+    EXPECT_EQ(cols[0].size(), static_cast<std::size_t>(n)) << n;
+    EXPECT_EQ(cols[1].size(), static_cast<std::size_t>(n)) << n;
+  }
+}
+
 // A chain from wide columns into a narrower frame on the next page: a paragraph split at the
 // page turn is broken for the widths it lands in (no line wider than its column) and nothing is
 // lost or repeated.

@@ -11,6 +11,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "support/test_support.h"
@@ -142,4 +144,62 @@ TEST(E2eBuild, KilledRunLeavesCompleteOldOrNewPlates) {
   }
   EXPECT_EQ(old_count + new_count, 16);
   EXPECT_GE(new_count, 1);
+}
+
+namespace {
+
+// The demo edition with print marks, from a copy whose paths are absolute and whose paper name
+// is `paper` (the slug prints it; an unusual character there is a glyph only the marks set).
+std::string marked_demo(const std::string& paper) {
+  std::string toml = read_file(demo());
+  auto replace_all = [&](const std::string& from, const std::string& to) {
+    for (std::size_t at = 0; (at = toml.find(from, at)) != std::string::npos; at += to.size()) toml.replace(at, from.size(), to);
+  };
+  const std::string sample = source_dir() + "/samples/broadsheet-demo/";
+  replace_all("\"../../layouts/", "\"" + source_dir() + "/layouts/");
+  replace_all("\"articles/", "\"" + sample + "articles/");
+  replace_all("\"images/", "\"" + sample + "images/");
+  replace_all("marks = false", "marks = true");
+  std::string named = "paper = \"";
+  named.append(paper).push_back('"');
+  replace_all("paper = \"山西科技报\"", named);
+  const std::string dir = temp_dir("marked-demo");
+  write_file(dir + "/edition.toml", toml);
+  return dir + "/edition.toml";
+}
+
+// The embedded fonts of a plate, by name with the subset tag ("ABCDEF+NotoSerifCJKsc-Regular").
+std::set<std::string> embedded_fonts(const std::string& pdf) {
+  std::set<std::string> names;
+  std::istringstream lines(run("pdffonts " + shell_quote(pdf)).out);
+  std::string line;
+  for (int n = 0; std::getline(lines, line); ++n)
+    if (n >= 2 && !line.empty()) names.insert(line.substr(0, line.find(' ')));
+  return names;
+}
+
+}  // namespace
+
+// The edition's font subsets are made while the stories are flowed, from the glyphs shaped before
+// (build.cpp). Whether that early set holds (the usual case) or print marks set a glyph nobody
+// shaped before (here 鼹, only in the slug's paper name: the subsets are made again), every plate
+// embeds the same subsets, and they hold every glyph the plates show.
+TEST(E2eBuild, EveryPlateEmbedsTheEditionSubsetsMadeEarlyOrAgain) {
+  for (const auto& [paper, early] : {std::pair{std::string("山西科技报"), true}, std::pair{std::string("山西科技报鼹"), false}}) {
+    const std::string out = temp_dir("subsets");
+    auto r = build(marked_demo(paper), out, "--allow-overset");
+    ASSERT_NE(r.exit_code, 4) << r.err;
+    const auto report = nlohmann::json::parse(read_file(out + "/report.json"));
+    EXPECT_EQ(report["timing"]["font_subsets_early"].get<bool>(), early) << paper;
+    const auto files = plates(out);
+    ASSERT_EQ(files.size(), 4u);
+    const std::set<std::string> first = embedded_fonts(out + "/" + files.begin()->first);
+    EXPECT_GE(first.size(), 2u);
+    for (const auto& [name, bytes] : files) {
+      EXPECT_EQ(embedded_fonts(out + "/" + name), first) << name << " embeds other subsets (" << paper << ")";
+      EXPECT_NE(strip_whitespace(run("pdftotext -enc UTF-8 " + shell_quote(out + "/" + name) + " -").out).find(paper),
+                std::string::npos)
+          << name << ": the slug's paper name is not on the plate";
+    }
+  }
 }

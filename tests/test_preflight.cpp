@@ -1133,6 +1133,28 @@ TEST(Preflight, ContentSyntaxErrorsAreP01) {
   }
 }
 
+// Truncated content (a string, an array, a dictionary at the end of the stream) is P01, and the
+// message gives the byte of the decoded content where the unfinished token or object starts.
+TEST(Preflight, ContentSyntaxErrorsSayWhere) {
+  struct Case {
+    std::string tail;
+    std::size_t at;  // in tail
+    std::string why;
+  };
+  for (const Case& c : {Case{"q [1 2", 2, "unterminated array or dictionary (opened at byte {})"},
+                        Case{"/P <</MCID 0 /A [1", 3, "unterminated array or dictionary (opened at byte {})"},
+                        Case{"BT (abc", 3, "EOF while reading token at byte {}"},
+                        Case{"0 0 m <41 4x>", 6, "invalid character (x) in hexstring at byte {}"}}) {
+    SCOPED_TRACE(c.tail);
+    Fixture fx;
+    const std::size_t base = fx.content().size();
+    fx.content() += c.tail;
+    const auto r = check(fx.write("truncated"));
+    ASSERT_EQ(r.count("P01"), 1u) << dump(r);
+    EXPECT_EQ(r.first("P01")->message, "page content cannot be parsed: " + fmt::format(fmt::runtime(c.why), base + c.at));
+  }
+}
+
 // PreflightCache: a stream identical to one decoded before is not decoded again, and a damaged
 // copy of it (same size and filters, one byte changed) is still decoded and fails P01.
 TEST(Preflight, SharedStreamCacheSkipsOnlyIdenticalStreams) {
@@ -1161,6 +1183,26 @@ TEST(Preflight, SharedStreamCacheSkipsOnlyIdenticalStreams) {
   const auto r = preflight(bad, {}, cache);
   EXPECT_EQ(cache.hits(), hits);
   EXPECT_EQ(r.count("P01"), 1u) << dump(r);
+}
+
+// preflight_bytes (the build checks a plate's bytes while the disk writes them) finds what
+// preflight finds in the file, for a good plate and a damaged one, and names the file.
+TEST(Preflight, BytesInMemoryReportAsTheFile) {
+  const std::string good = Fixture().write("bytes-good");
+  std::string damaged = test::read_file(good);
+  const auto at = damaged.find("/MediaBox");
+  ASSERT_NE(at, std::string::npos);
+  damaged.replace(at, 9, "/MediaBix");
+  const std::string bad = work_dir() + "/bytes-bad.pdf";
+  test::write_file(bad, damaged);
+  for (const std::string& path : {good, bad}) {
+    PreflightCache from_file, in_memory;
+    const auto a = preflight(path, {}, from_file);
+    const auto b = preflight_bytes(path, test::read_file(path), {}, in_memory);
+    EXPECT_EQ(dump(b), dump(a)) << path;
+    EXPECT_EQ(b.file, path);
+  }
+  EXPECT_FALSE(preflight(bad).passed());
 }
 
 TEST(Preflight, UnreadableFileIsP01) {

@@ -143,9 +143,9 @@ Page flatten(PageCanvas& c) {
 }  // namespace compose_detail
 
 ComposedEdition compose(const Edition& edition, const std::map<std::string, Article>& articles_by_story,
-                        FontSet& fonts, Diagnostics& diags) {
+                        FontSet& fonts, Diagnostics& diags, const ComposeHooks& hooks) {
   using namespace compose_detail;
-  Context ctx(edition, articles_by_story, fonts, diags);
+  Context ctx(edition, articles_by_story, fonts, diags, hooks);
   ComposedEdition out;
 
   std::vector<PageCanvas> pages(edition.pages.size());

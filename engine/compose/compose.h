@@ -15,6 +15,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <map>
 #include <optional>
@@ -77,10 +79,19 @@ struct ComposedEdition {
   ComposeReport report;
 };
 
+struct ComposeHooks {
+  // Called once, on the calling thread, when the fixed objects (headlines, boxes, text blocks,
+  // furniture) are set and every story's text and jump lines are shaped, before any story is
+  // flowed. The glyphs named are those the pages will use, except what print marks add and what
+  // re-shaping at a break may change (rare): they let the caller start work that needs the
+  // edition's glyphs — the PDF font subsets — while the stories are flowed on this thread.
+  std::function<void(GlyphsByFace)> glyphs_shaped;
+};
+
 // `articles_by_story` maps StorySpec::id to its parsed article. Problems go to `diags`; the
 // result is always complete (missing pieces are reported, never silently dropped).
 ComposedEdition compose(const Edition& edition, const std::map<std::string, Article>& articles_by_story,
-                        FontSet& fonts, Diagnostics& diags);
+                        FontSet& fonts, Diagnostics& diags, const ComposeHooks& hooks = {});
 
 // Jump line texts (after pagination). Lettered section labels print as Chinese papers do for
 // them, （下转A2版）/（上接A1版）; purely numeric labels as （下转第2版）/（上接第1版）.

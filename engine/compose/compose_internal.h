@@ -64,8 +64,9 @@ struct GridMetrics {
 
 class Context {
  public:
-  Context(const Edition& edition, const std::map<std::string, Article>& articles, FontSet& fonts, Diagnostics& diags)
-      : edition(edition), articles(articles), fonts(fonts), diags(diags) {}
+  Context(const Edition& edition, const std::map<std::string, Article>& articles, FontSet& fonts, Diagnostics& diags,
+          const ComposeHooks& hooks = {})
+      : edition(edition), articles(articles), fonts(fonts), diags(diags), hooks(hooks) {}
 
   // The named style; an unknown name is reported once (compose.unknown-style) and the body
   // style (or the defaults) used instead, so text is still set.
@@ -81,6 +82,7 @@ class Context {
   const std::map<std::string, Article>& articles;
   FontSet& fonts;
   Diagnostics& diags;
+  const ComposeHooks& hooks;
 
  private:
   std::map<std::string, Style> fallback_styles_;

@@ -30,7 +30,7 @@ constexpr Sp kSlugTextSize = sp_from_pt(7);
 constexpr Sp kSlug = kMarkGap + kCropLength + sp_from_mm(2);
 static_assert(2 * kTargetArm <= kCropLength, "the registration target must fit in the slug");
 
-std::u32string u32(const std::string& s) {
+std::u32string u32_of(const std::string& s) {
   auto d = decode_utf8(s);
   return d ? *d : std::u32string{};
 }
@@ -58,12 +58,12 @@ void target(PageCanvas& canvas, Point c) {
 void slug_line(Context& ctx, PageCanvas& canvas, Sp w, Sp h, Sp out) {
   const PageSpec& page = *canvas.spec;
   const EditionMeta& meta = ctx.edition.meta;
-  std::u32string text = u32(page.label);
-  if (!meta.paper.empty()) text += U"  " + u32(meta.paper);
+  std::u32string text = u32_of(page.label);
+  if (!meta.paper.empty()) text += U"  " + u32_of(meta.paper);
   if (meta.year > 0) {
     char date[40];  // room for any int, so the compiler can see no truncation
     std::snprintf(date, sizeof date, "%04d-%02d-%02d", meta.year, meta.month, meta.day);
-    text += U"  " + u32(date);
+    text += U"  " + u32_of(date);
   }
   Style st = ctx.body_style(page);
   st.size = kSlugTextSize;

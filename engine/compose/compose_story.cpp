@@ -2,7 +2,9 @@
 // column (flow/), reserve and print jump lines where the chain changes page, report overset and
 // underset, and verify text conservation.
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <variant>
 
 #include "engine/base/parallel.h"
 #include "engine/base/text.h"
@@ -154,22 +156,63 @@ struct ChainRun {
   std::vector<std::vector<FrameGeometry>> geometry;       // per frame, per column, as flowed
   std::vector<std::vector<ColumnFragment>> fragments;     // per frame, per column
   std::vector<bool> balanced;
+  std::vector<bool> reserved;  // per transition: its jump lines were reserved
   BreakToken token;
   Diagnostics diags;
 };
 
-ChainRun flow_chain(const Story& story, const std::vector<ChainFrame>& chain, const std::vector<Transition>& jumps) {
-  ChainRun run;
-  for (const ChainFrame& f : chain) run.geometry.push_back(f.columns);
-  for (const Transition& t : jumps) {
-    run.geometry[t.before].back().reserve_bottom = t.to_lines;
-    run.geometry[t.before + 1].front().reserve_top = t.from_lines;
+// One frame of the chain flowed from `token`: column by column, or balanced when its spec asks.
+struct FrameRun {
+  std::vector<ColumnFragment> fragments;
+  bool balanced = false;
+  BreakToken token;
+  Diagnostics diags;
+};
+
+FrameRun flow_frame(const Story& story, const ChainFrame& frame, const std::vector<FrameGeometry>& columns,
+                    BreakToken token) {
+  FrameRun r;
+  if (frame.spec->balance) {
+    BalancedResult b = flow_balanced(story.flow, columns, std::move(token), r.diags);
+    r.fragments = std::move(b.columns);
+    r.balanced = b.balanced;
+    r.token = std::move(b.token);
+    return r;
   }
-  // Usable widths of every slot of the chain in order, so a paragraph split at a column end is
-  // broken for the widths it will really have (flow.h: FrameGeometry::continuation).
+  for (const FrameGeometry& col : columns) {
+    FlowResult f = flow(story.flow, col, std::move(token), r.diags);
+    r.fragments.push_back(std::move(f.fragment));
+    token = std::move(f.token);
+  }
+  r.token = std::move(token);
+  return r;
+}
+
+// Appends a flowed frame to the run.
+void keep_frame(ChainRun& run, std::vector<FrameGeometry> columns, FrameRun frame) {
+  run.geometry.push_back(std::move(columns));
+  run.fragments.push_back(std::move(frame.fragments));
+  run.balanced.push_back(frame.balanced);
+  run.token = std::move(frame.token);
+  run.diags.append(frame.diags);
+}
+
+// The chain's columns with the jump lines of the `reserved` transitions kept free, and the usable
+// widths of every slot after each column, so a paragraph split at a column end is broken for the
+// widths it will really have (flow.h: FrameGeometry::continuation).
+std::vector<std::vector<FrameGeometry>> chain_geometry(const std::vector<ChainFrame>& chain,
+                                                       const std::vector<Transition>& jumps,
+                                                       const std::vector<bool>& reserved) {
+  std::vector<std::vector<FrameGeometry>> geometry;
+  for (const ChainFrame& f : chain) geometry.push_back(f.columns);
+  for (std::size_t j = 0; j < jumps.size(); ++j) {
+    if (!reserved[j]) continue;
+    geometry[jumps[j].before].back().reserve_bottom = jumps[j].to_lines;
+    geometry[jumps[j].before + 1].front().reserve_top = jumps[j].from_lines;
+  }
   auto flat = std::make_shared<std::vector<Sp>>();
   std::vector<std::vector<std::size_t>> starts;
-  for (const auto& cols : run.geometry) {
+  for (const auto& cols : geometry) {
     starts.emplace_back();
     for (const FrameGeometry& c : cols) {
       starts.back().push_back(flat->size());
@@ -177,39 +220,166 @@ ChainRun flow_chain(const Story& story, const std::vector<ChainFrame>& chain, co
         if (s.usable) flat->push_back(s.width);
     }
   }
-  for (std::size_t f = 0; f < run.geometry.size(); ++f)
-    for (std::size_t c = 0; c < run.geometry[f].size(); ++c) {
+  for (std::size_t f = 0; f < geometry.size(); ++f)
+    for (std::size_t c = 0; c < geometry[f].size(); ++c) {
       const std::size_t next = c + 1 < starts[f].size() ? starts[f][c + 1]
                                : f + 1 < starts.size() ? starts[f + 1].front()
                                                        : flat->size();
-      const Sp own = run.geometry[f][c].area.w;
-      run.geometry[f][c].continuation = [flat, next, own](int k) {
+      const Sp own = geometry[f][c].area.w;
+      geometry[f][c].continuation = [flat, next, own](int k) {
         const std::size_t i = next + static_cast<std::size_t>(k);
         if (i < flat->size()) return (*flat)[i];
         return flat->empty() || next >= flat->size() ? own : flat->back();
       };
     }
+  return geometry;
+}
+
+// The whole chain flowed with the jump lines of the `reserved` transitions.
+ChainRun flow_chain(const Story& story, const std::vector<ChainFrame>& chain, const std::vector<Transition>& jumps,
+                    const std::vector<bool>& reserved) {
+  ChainRun run;
+  run.reserved = reserved;
+  std::vector<std::vector<FrameGeometry>> geometry = chain_geometry(chain, jumps, reserved);
   for (std::size_t f = 0; f < chain.size(); ++f) {
-    if (chain[f].spec->balance) {
-      BalancedResult r = flow_balanced(story.flow, run.geometry[f], run.token, run.diags);
-      run.fragments.push_back(std::move(r.columns));
-      run.balanced.push_back(r.balanced);
-      run.token = std::move(r.token);
-    } else {
-      run.fragments.emplace_back();
-      for (const FrameGeometry& col : run.geometry[f]) {
-        FlowResult r = flow(story.flow, col, run.token, run.diags);
-        run.fragments.back().push_back(std::move(r.fragment));
-        run.token = std::move(r.token);
-      }
-      run.balanced.push_back(false);
-    }
+    FrameRun fr = flow_frame(story, chain[f], geometry[f], run.token);
+    keep_frame(run, std::move(geometry[f]), std::move(fr));
   }
   return run;
 }
 
 bool frame_has_lines(const std::vector<ColumnFragment>& cols) {
   return std::any_of(cols.begin(), cols.end(), [](const ColumnFragment& c) { return !c.lines.empty(); });
+}
+
+// Per transition: whether the run's text crosses it, i.e. lands in a frame after it.
+std::vector<bool> crossed_in(const ChainRun& run, const std::vector<Transition>& jumps) {
+  std::vector<bool> later(run.fragments.size() + 1, false);  // later[f]: a frame from f on has lines
+  for (std::size_t f = run.fragments.size(); f-- > 0;) later[f] = later[f + 1] || frame_has_lines(run.fragments[f]);
+  std::vector<bool> crossed;
+  for (const Transition& t : jumps) crossed.push_back(later[t.before + 1]);
+  return crossed;
+}
+
+// Reserve jump lines only where the story really changes page: flow without reservations,
+// reserve for the page changes crossed, and repeat until that set is stable (a reservation only
+// pushes text later, so the set grows and this ends). The result is the least fixpoint
+// S = crossed_in(flow_chain(S)); it costs two or more whole flows.
+ChainRun flow_chain_fixpoint(const Story& story, const std::vector<ChainFrame>& chain,
+                             const std::vector<Transition>& jumps) {
+  std::vector<bool> reserved(jumps.size(), false);
+  ChainRun run = flow_chain(story, chain, jumps, reserved);
+  for (std::size_t round = 0; round <= jumps.size(); ++round) {
+    std::vector<bool> now = crossed_in(run, jumps);
+    if (std::count(now.begin(), now.end(), true) == std::count(reserved.begin(), reserved.end(), true)) break;
+    reserved = std::move(now);
+    run = flow_chain(story, chain, jumps, reserved);
+  }
+  return run;
+}
+
+// The measure of every line the chain can set, when it is one and the same (no column of another
+// width, no slot shortened by a wrap obstacle). Then no line's width depends on which slots are
+// reserved for jump lines: continuation widths and line breaks are the same whatever is reserved.
+std::optional<Sp> uniform_measure(const std::vector<ChainFrame>& chain) {
+  std::optional<Sp> w;
+  for (const ChainFrame& f : chain)
+    for (const FrameGeometry& col : f.columns) {
+      if (!w) w = col.area.w;
+      if (col.area.w != *w) return std::nullopt;
+      for (const Slot& s : column_slots(col))
+        if (s.usable && s.width != *w) return std::nullopt;
+    }
+  return w;
+}
+
+// Slots the story needs at least from `token` on, counting up to `enough`: the lines left in the
+// paragraph carried over (its breaks do not depend on where it lands when every measure is the
+// same), one per body paragraph not begun, a subhead's minimum block.
+int slots_left_at_least(const FlowInput& in, const BreakToken& token, int enough) {
+  int n = 0;
+  std::size_t p = token.paragraph;
+  if (token.carried && p < in.paragraphs.size()) {
+    n += static_cast<int>(token.carried->lines.lines.size()) - token.line;
+    ++p;
+  }
+  for (; p < in.paragraphs.size() && n <= enough; ++p) {
+    const FlowParagraph& para = in.paragraphs[p];
+    if (para.prepared.text().empty()) continue;  // flow skips it
+    n += para.kind == FlowParagraph::Kind::Subhead ? std::max(1, para.min_lines) : 1;
+  }
+  return n;
+}
+
+int usable_slots(const FrameGeometry& col) {
+  int n = 0;
+  for (const Slot& s : column_slots(col)) n += s.usable ? 1 : 0;
+  return n;
+}
+
+// Slots a column fragment's lines occupy (a subhead block counted once, whole).
+int slots_used(const ColumnFragment& frag) {
+  int n = 0;
+  for (const PlacedLine& l : frag.lines)
+    if (!l.subhead || l.line == 0) n += l.subhead ? l.slots : 1;
+  return n;
+}
+
+// flow_chain_fixpoint's result from one flow of the chain, frame after frame, when every line of
+// the chain has the same measure (then no line break depends on which slots are reserved). A
+// frame before a page change is flowed with the jump line reserved at its foot, then:
+//  - the story ends in it: flowed again without; it ends there too (a reservation only pushes
+//    text later), so the page change is not crossed, as in the fixpoint, which grows from none;
+//  - the story goes on: the page change is crossed unless the story would end in the frame
+//    without the reservation. Without it only the last column gains the reserved slots (same
+//    start, same line breaks), so that is possible only if the slots that column used plus those
+//    the rest needs at least fit in its usable slots unreserved; only then is the frame flowed
+//    again to see (near the story's end).
+// nullopt where this does not apply (measures that differ, a result that is not the fixpoint):
+// the caller then iterates.
+std::optional<ChainRun> flow_chain_once(const Story& story, const std::vector<ChainFrame>& chain,
+                                        const std::vector<Transition>& jumps) {
+  const std::optional<Sp> measure = uniform_measure(chain);
+  if (!measure) return std::nullopt;
+  std::vector<std::optional<std::size_t>> jump_after(chain.size());
+  for (std::size_t j = 0; j < jumps.size(); ++j) jump_after[jumps[j].before] = j;
+  ChainRun run;
+  run.reserved.assign(jumps.size(), false);
+  int reserve_top = 0;  // jump lines at the top of the next frame (the page change before it is crossed)
+  for (std::size_t f = 0; f < chain.size(); ++f) {
+    std::vector<FrameGeometry> open = chain[f].columns;  // without this frame's jump line
+    for (FrameGeometry& col : open) col.continuation = [w = *measure](int) { return w; };
+    open.front().reserve_top = reserve_top;
+    reserve_top = 0;
+    const std::optional<std::size_t> j = jump_after[f];
+    if (!j || run.token.finished(story.flow)) {  // no page change after it, or the story has ended
+      FrameRun fr = flow_frame(story, chain[f], open, run.token);
+      keep_frame(run, std::move(open), std::move(fr));
+      continue;
+    }
+    const Transition& t = jumps[*j];
+    std::vector<FrameGeometry> reserved = open;
+    reserved.back().reserve_bottom = t.to_lines;
+    FrameRun with = flow_frame(story, chain[f], reserved, run.token);
+    const bool ends = with.token.finished(story.flow);
+    const int room = usable_slots(open.back());  // the last column's, unreserved
+    const int used = slots_used(with.fragments.back());
+    if (ends || used + slots_left_at_least(story.flow, with.token, room - used) <= room) {
+      FrameRun without = flow_frame(story, chain[f], open, run.token);
+      if (without.token.finished(story.flow)) {  // the story ends here: no jump
+        keep_frame(run, std::move(open), std::move(without));
+        continue;
+      }
+      if (ends) return std::nullopt;  // more room, yet less text set: not the monotone case
+    }
+    run.reserved[*j] = true;
+    reserve_top = t.from_lines;
+    keep_frame(run, std::move(reserved), std::move(with));
+  }
+  // The story must land after exactly the page changes reserved (it does unless a later frame
+  // takes no line at all): then this is the fixpoint the iteration would reach.
+  if (crossed_in(run, jumps) != run.reserved) return std::nullopt;
+  return run;
 }
 
 // Jump lines use the `jump-line` style when the edition defines one, else the page's body style.
@@ -253,19 +423,67 @@ int lines_needed(Context& ctx, const PageSpec& page, const std::u32string& text,
   return std::max<int>(1, static_cast<int>(linebreak(p, [width](int) { return width; }, quiet).lines.size()));
 }
 
-void compose_story(Context& ctx, std::vector<PageCanvas>& pages, const StorySpec& spec,
-                   const std::vector<ChainFrame>& chain, ComposeReport& report) {
+std::u32string jump_from_text(const Article& article, const std::string& previous_page_label) {
+  return article.jump_title + paiban::jump_from_text(previous_page_label);
+}
+
+// A story as compose_stories plans it: its chain and, when it has an article, its text prepared.
+struct PlannedStory {
+  const StorySpec* spec = nullptr;
+  std::vector<ChainFrame> chain;
+  const Article* article = nullptr;
+  std::optional<Story> story;
+};
+
+// The glyphs set so far and those the stories will set (ComposeHooks::glyphs_shaped): what the
+// fixed objects placed on the pages, the stories' prepared text and the jump lines their chains
+// may need (shaped here as place_jump will shape them).
+GlyphsByFace shaped_glyphs(Context& ctx, const std::vector<PageCanvas>& pages,
+                           const std::vector<PlannedStory>& planned) {
+  std::map<FaceId, std::vector<bool>> seen;  // per face, indexed by glyph id: no sorting, no tree
+  auto add = [&](FaceId face, std::uint32_t gid) {
+    std::vector<bool>& v = seen[face];
+    if (gid >= v.size()) v.resize(std::max<std::size_t>(gid + 1, 2 * v.size()));
+    v[gid] = true;
+  };
+  auto add_shaped = [&](const ShapedText& t) {
+    for (const ShapedRun& r : t.runs)
+      for (std::uint32_t g = r.glyph_begin; g < r.glyph_end; ++g) add(r.face, t.glyphs[g].gid);
+  };
+  for (const PageCanvas& page : pages)
+    for (const auto& layer : page.layers)
+      for (const DisplayItem& item : layer)
+        if (const auto* run = std::get_if<GlyphRunItem>(&item))
+          for (const PlacedGlyph& g : run->glyphs) add(run->face, g.gid);
+  for (const PlannedStory& p : planned) {
+    if (!p.story) continue;
+    for (const FlowParagraph& fp : p.story->flow.paragraphs) add_shaped(fp.prepared.shaped());
+    for (std::size_t i = 0; i + 1 < p.chain.size(); ++i) {
+      if (p.chain[i].page == p.chain[i + 1].page) continue;
+      const PageSpec& here = *pages[p.chain[i].page].spec;
+      const PageSpec& next = *pages[p.chain[i + 1].page].spec;
+      for (const auto& [page, text] : {std::pair{&here, jump_to_text(next.label)},
+                                       std::pair{&next, jump_from_text(*p.article, here.label)}}) {
+        ParagraphStyle ps = ctx.paragraph_style(jump_style(ctx, *page));
+        Diagnostics quiet;  // reported when the jump line is set
+        add_shaped(prepare_paragraph(ctx.fonts, text, ps, quiet).shaped());
+      }
+    }
+  }
+  GlyphsByFace out;
+  for (const auto& [face, v] : seen) {
+    std::vector<std::uint32_t>& list = out[face];
+    for (std::uint32_t g = 0; g < v.size(); ++g)
+      if (v[g]) list.push_back(g);
+  }
+  return out;
+}
+
+// `story` is the article prepared (prepare_story).
+void compose_story(Context& ctx, std::vector<PageCanvas>& pages, const StorySpec& spec, const Article& article,
+                   Story story, const std::vector<ChainFrame>& chain, ComposeReport& report) {
   StoryReport sr;
   sr.story = spec.id;
-  const auto art = ctx.articles.find(spec.id);
-  if (art == ctx.articles.end()) {
-    ctx.diags.error("compose.missing-article", spec.loc, "story '" + spec.id + "' has no article",
-                    "check the story's article path");
-    report.stories.push_back(std::move(sr));
-    return;
-  }
-  const Article& article = art->second;
-  Story story = prepare_story(ctx, spec, article);
   sr.characters = story.all_text.size();
   if (chain.empty()) {
     sr.overset = !story.all_text.empty();
@@ -285,31 +503,18 @@ void compose_story(Context& ctx, std::vector<PageCanvas>& pages, const StorySpec
     Transition t;
     t.before = i;
     t.to_text = jump_to_text(pages[chain[i + 1].page].spec->label);
-    t.from_text = article.jump_title + jump_from_text(pages[chain[i].page].spec->label);
+    t.from_text = jump_from_text(article, pages[chain[i].page].spec->label);
     t.to_lines = lines_needed(ctx, *pages[chain[i].page].spec, t.to_text, chain[i].columns.back().area.w);
     t.from_lines = lines_needed(ctx, *pages[chain[i + 1].page].spec, t.from_text, chain[i + 1].columns.front().area.w);
     jumps.push_back(std::move(t));
   }
-  // Reserve jump lines only where the story really changes page: flow without reservations,
-  // reserve for the page changes crossed, and repeat until that set is stable (a reservation
-  // only pushes text later, so the set grows and this ends).
-  auto crossed_in = [&](const ChainRun& run) {
-    std::vector<Transition> crossed;
-    for (const Transition& t : jumps) {
-      bool later = false;
-      for (std::size_t f = t.before + 1; f < chain.size() && !later; ++f) later = frame_has_lines(run.fragments[f]);
-      if (later) crossed.push_back(t);
-    }
-    return crossed;
-  };
+  // Which page changes the story crosses, and its lines: one flow of the chain where every
+  // measure is the same, else the fixpoint iteration (both give the same result).
+  std::optional<ChainRun> once = flow_chain_once(story, chain, jumps);
+  ChainRun run = once ? std::move(*once) : flow_chain_fixpoint(story, chain, jumps);
   std::vector<Transition> crossed;
-  ChainRun run = flow_chain(story, chain, crossed);
-  for (std::size_t round = 0; round <= jumps.size(); ++round) {
-    std::vector<Transition> now = crossed_in(run);
-    if (now.size() == crossed.size()) break;
-    crossed = std::move(now);
-    run = flow_chain(story, chain, crossed);
-  }
+  for (std::size_t j = 0; j < jumps.size(); ++j)
+    if (run.reserved[j]) crossed.push_back(jumps[j]);
   ctx.diags.append(run.diags);
 
   // Emit lines; remember the story's glyph runs for the conservation check.
@@ -414,6 +619,7 @@ void compose_stories(Context& ctx, std::vector<PageCanvas>& pages, ComposeReport
       declared[f.story].push_back({static_cast<int>(canvas.index), static_cast<int>(i)});
     }
   }
+  std::vector<PlannedStory> planned;
   for (const StorySpec& spec : ctx.edition.stories) {
     const std::vector<StorySpec::FrameRef>& refs = spec.chain.empty() ? declared[spec.id] : spec.chain;
     std::vector<ChainFrame> chain;
@@ -429,7 +635,28 @@ void compose_stories(Context& ctx, std::vector<PageCanvas>& pages, ComposeReport
       cf.columns = frame_columns(ctx, canvas, *cf.spec, ctx.style(spec.body_style, spec.loc));
       chain.push_back(std::move(cf));
     }
-    compose_story(ctx, pages, spec, chain, report);
+    planned.push_back({&spec, std::move(chain), nullptr, std::nullopt});
+  }
+  // Every story's text is shaped before any is flowed, so the hook learns the edition's glyphs
+  // while the (serial) flow is still ahead: the CLI subsets the fonts meanwhile.
+  for (PlannedStory& p : planned) {
+    const auto art = ctx.articles.find(p.spec->id);
+    if (art == ctx.articles.end()) continue;
+    p.article = &art->second;
+    p.story = prepare_story(ctx, *p.spec, *p.article);
+  }
+  if (ctx.hooks.glyphs_shaped) ctx.hooks.glyphs_shaped(shaped_glyphs(ctx, pages, planned));
+  for (PlannedStory& p : planned) {
+    if (!p.article) {
+      ctx.diags.error("compose.missing-article", p.spec->loc, "story '" + p.spec->id + "' has no article",
+                      "check the story's article path");
+      StoryReport sr;
+      sr.story = p.spec->id;
+      report.stories.push_back(std::move(sr));
+      continue;
+    }
+    compose_story(ctx, pages, *p.spec, *p.article, std::move(*p.story), p.chain, report);
+    p.story.reset();
   }
 }
 

@@ -21,6 +21,8 @@ struct hb_font_t;
 namespace paiban {
 
 using FaceId = std::uint32_t;
+// Glyph ids by face, each list sorted and without repeats.
+using GlyphsByFace = std::map<FaceId, std::vector<std::uint32_t>>;
 
 enum class FontFormat { Cff, TrueType };
 

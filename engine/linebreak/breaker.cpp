@@ -358,7 +358,7 @@ void LineSetter::set(const Node& from, const Node& to, Sp width, Sp avail, Line&
   const PreparedParagraphData& d = d_;
   const std::size_t s = from.pos, e = to.pos, m = d.atoms.size();
   const Align align = d.style.align;
-  const bool forced_end = e == m || d.gaps[e].brk == BreakKind::Mandatory;
+  const bool forced_end = e == m || d.gap(e).brk == BreakKind::Mandatory;
   const bool justify = align == Align::Justify && !forced_end;
   const Sp indent = from.line == 0 ? d.style.first_indent : 0;
 
@@ -366,7 +366,7 @@ void LineSetter::set(const Node& from, const Node& to, Sp width, Sp avail, Line&
   slots_.assign(e - s + 1, Slot{});
   slots_[0].rb.glue = &d.head(s);
   for (std::size_t k = s + 1; k < e; ++k) {
-    const Gap& g = d.gaps[k];
+    const Gap& g = d.gap(k);
     slots_[k - s] = {{&g.lb, 0}, {&g.skip, 0}, {&g.rb, 0}};
   }
   slots_[e - s].lb.glue = &d.tail(e);
@@ -374,7 +374,7 @@ void LineSetter::set(const Node& from, const Node& to, Sp width, Sp avail, Line&
   const Sp hang = (to.flags & kFlagHang) ? d.atoms[e - 1].width : 0;
   Sp natural = -hang;
   for (std::size_t k = s; k < e; ++k) natural += d.atoms[k].width;
-  for (std::size_t k = s + 1; k < e; ++k) natural += d.gaps[k].track;
+  for (std::size_t k = s + 1; k < e; ++k) natural += d.gap(k).track;
   all_.clear();
   for (Slot& sl : slots_)
     for (Piece* p : {&sl.lb, &sl.skip, &sl.rb})
@@ -446,11 +446,11 @@ void LineSetter::set(const Node& from, const Node& to, Sp width, Sp avail, Line&
   const ShapedText& sh = d.shaped;
   auto width_of = [](const Piece& p) { return (p.glue ? p.glue->natural : 0) + p.extra; };
   out.glyphs.clear();
-  const std::uint32_t g_first = s == 0 ? d.gaps[0].space_glyph_begin : d.atoms[s].glyph_begin;
-  const std::uint32_t g_last = d.gaps[e].space_glyph_end;
+  const std::uint32_t g_first = s == 0 ? d.spaces[0].begin : d.atoms[s].glyph_begin;
+  const std::uint32_t g_last = d.spaces[e].end;
   out.glyphs.reserve(g_last > g_first ? g_last - g_first : 0);
-  auto put_spaces = [&](const Gap& g, Sp at) {
-    for (std::uint32_t gi = g.space_glyph_begin; gi < g.space_glyph_end; ++gi) out.glyphs.push_back({gi, at, at, 0});
+  auto put_spaces = [&](const GapSpaces& g, Sp at) {
+    for (std::uint32_t gi = g.begin; gi < g.end; ++gi) out.glyphs.push_back({gi, at, at, 0});
   };
   // An atom's set box (its owned blanks included, rule book notation X[w]) goes to its first
   // glyph; further glyphs of the atom (marks, ligature parts) get empty boxes at its left edge.
@@ -463,14 +463,14 @@ void LineSetter::set(const Node& from, const Node& to, Sp width, Sp avail, Line&
     out.glyphs[box_glyph].set_width = right - box_left;
     box_open = false;
   };
-  if (s == 0) put_spaces(d.gaps[0], x);  // leading spaces of the paragraph
+  if (s == 0) put_spaces(d.spaces[0], x);  // leading spaces of the paragraph
   for (std::size_t k = s; k < e; ++k) {
     const Atom& a = d.atoms[k];
     if (k > s) {
       x += width_of(slots_[k - s].lb);
       close_box(x);
-      put_spaces(d.gaps[k], x);
-      x += width_of(slots_[k - s].skip) + d.gaps[k].track;
+      put_spaces(d.spaces[k], x);
+      x += width_of(slots_[k - s].skip) + d.gap(k).track;
     }
     const Sp left = x;
     x += width_of(slots_[k - s].rb);
@@ -486,7 +486,7 @@ void LineSetter::set(const Node& from, const Node& to, Sp width, Sp avail, Line&
   }
   x += width_of(slots_[e - s].lb);
   close_box(x);
-  put_spaces(d.gaps[e], x);  // spaces at the break (or the paragraph's trailing spaces)
+  put_spaces(d.spaces[e], x);  // spaces at the break (or the paragraph's trailing spaces)
 
   out.begin = s == 0 ? 0 : d.atoms[s].text_begin;
   out.end = e == m ? static_cast<std::uint32_t>(d.text.size()) : d.atoms[e].text_begin;
@@ -495,7 +495,7 @@ void LineSetter::set(const Node& from, const Node& to, Sp width, Sp avail, Line&
   out.hanging = hang > 0;
   out.ratio = ratio;
   out.last = e == m;
-  out.hard_break = e < m && d.gaps[e].brk == BreakKind::Mandatory;
+  out.hard_break = e < m && d.gap(e).brk == BreakKind::Mandatory;
   out.emergency = (to.flags & kFlagEmergency) != 0;
   out.loose = loose || (to.flags & kFlagLoose) != 0;
   out.overfull = content > avail;

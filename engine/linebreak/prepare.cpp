@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <ostream>
+#include <unordered_map>
 
 #include "engine/base/text.h"
 #include "engine/linebreak/items.h"
@@ -14,6 +15,25 @@
 namespace paiban {
 using namespace lb;
 namespace {
+
+struct GapHash {
+  static std::size_t mix(std::size_t h, std::uint64_t v) { return (h ^ v) * 0x100000001B3ull; }  // FNV-1a step
+  static std::size_t glue(std::size_t h, const Glue& g) {
+    h = mix(h, static_cast<std::uint64_t>(g.natural));
+    h = mix(h, static_cast<std::uint64_t>(g.shrink));
+    h = mix(h, static_cast<std::uint64_t>(g.stretch));
+    h = mix(h, static_cast<std::uint64_t>(g.stretch_hard));
+    return mix(h, static_cast<std::uint64_t>(g.shrink_prio) << 8 | g.stretch_prio);
+  }
+  std::size_t operator()(const Gap& g) const {
+    std::size_t h = 0xCBF29CE484222325ull;
+    for (const Glue* x : {&g.lb, &g.skip, &g.rb, &g.tail, &g.head}) h = glue(h, *x);
+    h = mix(h, static_cast<std::uint64_t>(g.track));
+    return mix(h, static_cast<std::uint64_t>(g.brk) << 32 | static_cast<std::uint64_t>(g.rule) << 24 |
+                      static_cast<std::uint64_t>(static_cast<std::uint16_t>(g.penalty)) << 8 |
+                      static_cast<std::uint64_t>(g.emergency_ok) << 4 | static_cast<std::uint64_t>(g.skip_kind));
+  }
+};
 
 using C = CharClass;
 
@@ -117,7 +137,8 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
 
   // 5. Atoms (non-space clusters) and the spaces between them.
   InkCache inks(fonts);
-  d->gaps.emplace_back();
+  std::vector<Gap> gaps(1);  // interned into d->gap_table below (step 9)
+  d->spaces.emplace_back();
   std::uint32_t pending_space_gb = clusters.empty() ? 0 : clusters.front().gb, pending_space_ge = pending_space_gb;
   bool pending_spaces = false;
   for (const Cluster& c : clusters) {
@@ -137,12 +158,11 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
       base.width += advance_of(c);
       continue;
     }
-    Gap& before = d->gaps.back();
+    GapSpaces& before = d->spaces.back();
     if (pending_spaces) {
-      before.space_glyph_begin = pending_space_gb;
-      before.space_glyph_end = pending_space_ge;
+      before = {pending_space_gb, pending_space_ge};
     } else {
-      before.space_glyph_begin = before.space_glyph_end = c.gb;
+      before = {c.gb, c.gb};
     }
     pending_spaces = false;
     Atom a;
@@ -177,20 +197,21 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
       a.pen = (em / 2 - adv) / 2;
     }
     d->atoms.push_back(a);
-    d->gaps.emplace_back();
+    gaps.emplace_back();
+    d->spaces.emplace_back();
   }
   // Trailing spaces after the last atom live in the last gap.
   {
-    Gap& last = d->gaps.back();
+    GapSpaces& last = d->spaces.back();
     if (pending_spaces) {
-      last.space_glyph_begin = pending_space_gb;
-      last.space_glyph_end = pending_space_ge;
+      last = {pending_space_gb, pending_space_ge};
     } else {
-      last.space_glyph_begin = last.space_glyph_end = static_cast<std::uint32_t>(sh.glyphs.size());
+      const auto end = static_cast<std::uint32_t>(sh.glyphs.size());
+      last = {end, end};
     }
   }
   std::vector<Atom>& atoms = d->atoms;
-  std::vector<Gap>& gaps = d->gaps;
+  const std::vector<GapSpaces>& spaces = d->spaces;
   const std::size_t m = atoms.size();
 
   // 6. GB/T 15834 §5.1.2 (§3.3 exception): ？！ runs — two marks take 1 em together, three 2 em.
@@ -198,7 +219,7 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
     for (std::size_t k = 0; k < m;) {
       std::size_t j = k;
       while (j < m && atoms[j].cls == C::Excl && close_type(atoms[j]) &&
-             (j == k || gaps[j].space_glyph_begin == gaps[j].space_glyph_end))
+             (j == k || spaces[j].empty()))
         ++j;
       const std::size_t run = j - k;
       if (run >= 2) {
@@ -219,7 +240,7 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
     }
     std::size_t j = k;
     bool alnum = false;
-    while (j < m && atoms[j].side == Side::Latin && (j == k || gaps[j].space_glyph_begin == gaps[j].space_glyph_end)) {
+    while (j < m && atoms[j].side == Side::Latin && (j == k || spaces[j].empty())) {
       for (std::uint32_t t = atoms[j].text_begin; t < atoms[j].text_end; ++t)
         alnum = alnum || u_isalnum(static_cast<UChar32>(text[t]));
       ++j;
@@ -230,9 +251,9 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
   }
 
   // 8. Gap glue and breaks.
-  auto space_width = [&](const Gap& g) {
+  auto space_width = [&](const GapSpaces& g) {
     Sp w = 0;
-    for (std::uint32_t i = g.space_glyph_begin; i < g.space_glyph_end; ++i) w += sh.glyphs[i].advance;
+    for (std::uint32_t i = g.begin; i < g.end; ++i) w += sh.glyphs[i].advance;
     return w;
   };
   const bool collapse = style.punct == PunctStyle::Quanjiao || style.punct == PunctStyle::Kaiming;
@@ -270,7 +291,7 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
     const Atom& a = atoms[k - 1];
     const Atom& b = atoms[k];
     Gap& g = gaps[k];
-    const bool spaced = g.space_glyph_begin != g.space_glyph_end ||
+    const bool spaced = !spaces[k].empty() ||
                          b.text_begin > a.text_end;  // a space cluster with no glyph
     // Blanks (§3.3 collapsing; marks with a space between them are not adjacent).
     Sp lb = a.blank_right, rb = b.blank_left;
@@ -290,7 +311,7 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
     const bool han_latin = (is_han_like(a.cls) && b.side == Side::Latin && b.latin_alnum) ||
                            (a.side == Side::Latin && a.latin_alnum && is_han_like(b.cls));
     if (spaced) {
-      const Sp sw = space_width(g);
+      const Sp sw = space_width(spaces[k]);
       if (han_latin && style.autospace != Autospace::Off) {
         g.skip = autospace_glue();  // one gap, never two (§5 [choice])
         g.skip_kind = Gap::Skip::Autospace;
@@ -346,6 +367,17 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
     const Atom& first = atoms.front();
     if (first.blank_left && style.line_start_trim != LineStartTrim::TrimStart) d->start_head.natural = first.blank_left;
     d->end_tail = kept_blank(atoms.back().blank_right, true);
+  }
+
+  // Gaps interned (PreparedParagraphData::gap_table): equal gaps share one entry.
+  {
+    std::unordered_map<Gap, std::uint32_t, GapHash> index;
+    d->gap_of.resize(gaps.size());
+    for (std::size_t k = 0; k < gaps.size(); ++k) {
+      auto [it, fresh] = index.try_emplace(gaps[k], static_cast<std::uint32_t>(d->gap_table.size()));
+      if (fresh) d->gap_table.push_back(gaps[k]);
+      d->gap_of[k] = it->second;
+    }
   }
 
   // 9. Prefix sums for O(1) line measurement (§9 complexity).
@@ -407,7 +439,7 @@ void PreparedParagraph::dump(std::ostream& os) const {
   for (std::size_t k = 0; k < d.atoms.size(); ++k) {
     const Atom& a = d.atoms[k];
     if (k > 0) {
-      const Gap& g = d.gaps[k];
+      const Gap& g = d.gap(k);
       os << "  gap";
       os << (g.brk == BreakKind::Allowed ? " break" : g.brk == BreakKind::Mandatory ? " forced" : " nobreak") << '('
          << rule_name(g.rule) << ')';

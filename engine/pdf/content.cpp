@@ -201,13 +201,13 @@ class PageWriter {
     // Codes and widths looked up once per glyph, before anything of the run is written.
     metrics_.clear();
     for (const auto& g : run.glyphs) {
-      auto c = font->code->find(g.gid);
-      auto w = font->width->find(g.gid);
-      if (c == font->code->end() || w == font->width->end()) {
+      const std::int32_t c = g.gid < font->code->size() ? (*font->code)[g.gid] : -1;
+      const std::int32_t w = g.gid < font->width->size() ? (*font->width)[g.gid] : ContentFont::kNoWidth;
+      if (c < 0 || w == ContentFont::kNoWidth) {
         bad("glyph " + std::to_string(g.gid) + " of face " + std::to_string(run.face) + " is not in its subset");
         return;
       }
-      metrics_.emplace_back(c->second, w->second);
+      metrics_.emplace_back(static_cast<std::uint16_t>(c), w);
     }
     set_overprint(run.colour.is_pure_black());
     set_fill(run.colour);
@@ -247,8 +247,8 @@ class PageWriter {
     for (std::size_t i = 0; i < run.glyphs.size(); ++i) {
       const auto& g = run.glyphs[i];
       const auto [code, w] = metrics_[i];
-      auto canon = font->text->find(g.gid);
-      const bool actual = canon == font->text->end() ? !g.text.empty() : canon->second != g.text;
+      const std::u32string* canon = g.gid < font->text->size() ? (*font->text)[g.gid] : nullptr;
+      const bool actual = canon ? *canon != g.text : !g.text.empty();
       const Sp rise = -g.y;  // y down in the display list; Ts raises
       if (rise != rise_) {
         flush();

@@ -7,18 +7,21 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "engine/base/diagnostics.h"
 #include "engine/compose/page.h"
 
 namespace paiban::pdf {
 
-// What the content stream needs to know of an embedded font.
+// What the content stream needs to know of an embedded font, by glyph id. Dense tables: a page
+// shows ~100,000 glyphs of a few thousand ids, so a lookup is an index, not a tree walk.
 struct ContentFont {
-  std::string resource;                                  // "F1"
-  const std::map<std::uint32_t, std::uint16_t>* code;    // glyph id → CID (2-byte Identity-H code)
-  const std::map<std::uint32_t, int>* width;             // glyph id → /W width, 1/1000 em
-  const std::map<std::uint32_t, std::u32string>* text;   // glyph id → its ToUnicode text
+  static constexpr std::int32_t kNoWidth = -1;
+  std::string resource;                            // "F1"
+  const std::vector<std::int32_t>* code;           // glyph id → CID (2-byte Identity-H code); −1: none
+  const std::vector<std::int32_t>* width;          // glyph id → /W width, 1/1000 em; kNoWidth: none
+  const std::vector<const std::u32string*>* text;  // glyph id → its ToUnicode text; null: none
 };
 
 struct ContentImage {

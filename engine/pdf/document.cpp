@@ -97,6 +97,20 @@ HPDF_Dict Document::prefiltered_stream(std::string_view bytes, std::string_view 
   return d;
 }
 
+HPDF_Dict Document::fast_stream(std::string_view bytes) {
+  const std::string deflated = compress_ && !bytes.empty() ? flate_compress_fast(bytes) : std::string();
+  if (deflated.empty()) {  // not compressing, or zlib failed: libharu's way
+    HPDF_Dict d = stream();
+    write(d, bytes);
+    return d;
+  }
+  HPDF_Dict d = stream(/*flate=*/false);
+  if (!d) return d;
+  hi::set_prefiltered_flate(d);
+  write(d, deflated);
+  return d;
+}
+
 namespace {
 
 // Level 6 (zlib's default, as libharu uses for content streams): on CFF/TrueType programs and
@@ -113,9 +127,9 @@ constexpr std::size_t kFlateWindow = 32 * 1024;
 // Raw deflate (RFC 1951) of piece [from, to) of `bytes`; all but the last piece end with a sync
 // flush (an empty stored block: byte-aligned, not final), so the pieces concatenate into one
 // valid deflate stream (the way pigz parallelises gzip).
-bool deflate_piece(std::string_view bytes, std::size_t from, std::size_t to, std::string& out) {
+bool deflate_piece(std::string_view bytes, std::size_t from, std::size_t to, std::string& out, int level) {
   z_stream zs{};
-  if (deflateInit2(&zs, kFlateLevel, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return false;
+  if (deflateInit2(&zs, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return false;
   bool ok = true;
   if (from > 0) {
     const std::size_t dict = std::min(from, kFlateWindow);
@@ -136,24 +150,28 @@ bool deflate_piece(std::string_view bytes, std::size_t from, std::size_t to, std
 
 }  // namespace
 
-std::string flate_compress(std::string_view bytes) {
+static std::string flate_compress_at(std::string_view bytes, int level) {
   const std::size_t pieces = std::max<std::size_t>(1, (bytes.size() + kFlatePiece - 1) / kFlatePiece);
   std::vector<std::string> out(pieces);
   std::atomic<bool> failed{false};
   parallel_for(pieces, hardware_threads(), [&](std::size_t i) {
     const std::size_t from = i * kFlatePiece, to = std::min(bytes.size(), from + kFlatePiece);
-    if (!deflate_piece(bytes, from, to, out[i])) failed = true;
+    if (!deflate_piece(bytes, from, to, out[i], level)) failed = true;
   });
   if (failed) return {};
 
-  // zlib wrapper (RFC 1950): CMF 0x78 (deflate, 32 KiB window), FLG 0x9C (default level, check
-  // bits), the pieces, then the Adler-32 of the whole input, big-endian.
-  std::string z = "\x78\x9C";
+  // zlib wrapper (RFC 1950): CMF 0x78 (deflate, 32 KiB window), FLG 0x9C (default level) or
+  // 0x01 (fastest; both with their check bits), the pieces, then the Adler-32 of the whole
+  // input, big-endian.
+  std::string z = level == 1 ? "\x78\x01" : "\x78\x9C";
   for (const auto& piece : out) z += piece;
   const uLong adler = adler32_z(adler32_z(0, nullptr, 0), reinterpret_cast<const Bytef*>(bytes.data()), bytes.size());
   for (int shift = 24; shift >= 0; shift -= 8) z += static_cast<char>((adler >> shift) & 0xFF);
   return z;
 }
+
+std::string flate_compress(std::string_view bytes) { return flate_compress_at(bytes, kFlateLevel); }
+std::string flate_compress_fast(std::string_view bytes) { return flate_compress_at(bytes, 1); }
 
 HPDF_Array Document::array() { return HPDF_Array_New(hi::mmgr(doc_)); }
 

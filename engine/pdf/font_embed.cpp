@@ -10,8 +10,8 @@
 namespace paiban::pdf {
 namespace {
 
-struct HbBlobDel { void operator()(hb_blob_t* p) const { hb_blob_destroy(p); } };
-using HbBlob = std::unique_ptr<hb_blob_t, HbBlobDel>;
+struct TableBlobDel { void operator()(hb_blob_t* p) const { hb_blob_destroy(p); } };
+using TableBlob = std::unique_ptr<hb_blob_t, TableBlobDel>;
 
 void hex4(std::string& s, std::uint32_t v) {
   static const char* hex = "0123456789ABCDEF";
@@ -44,7 +44,7 @@ int to1000(std::int64_t v, int upem) {
 Metrics metrics(const Face& face) {
   Metrics m;
   const int upem = face.info().units_per_em > 0 ? face.info().units_per_em : 1000;
-  HbBlob head(hb_face_reference_table(face.hb_face(), HB_TAG('h', 'e', 'a', 'd')));
+  TableBlob head(hb_face_reference_table(face.hb_face(), HB_TAG('h', 'e', 'a', 'd')));
   unsigned len = 0;
   const char* d = hb_blob_get_data(head.get(), &len);
   if (d && len >= 54) {
@@ -98,7 +98,7 @@ std::string to_unicode_cmap(const std::map<std::uint16_t, std::u32string>& text_
 }
 
 HPDF_Dict embed_font(Document& doc, const Face& face, const FontSubset& subset,
-                     const std::map<std::uint32_t, int>& width, const std::map<std::uint32_t, std::u32string>& text,
+                     const std::vector<std::int32_t>& width, const std::vector<const std::u32string*>& text,
                      std::string_view deflated_program) {
   const std::string base = subset.base_font();
   const bool cff = subset.format == FontFormat::Cff;
@@ -127,9 +127,11 @@ HPDF_Dict embed_font(Document& doc, const Face& face, const FontSubset& subset,
 
   // Widths by code. /DW is the commonest width (1000 for CJK), /W lists the others as
   // `first [w1 w2 …]` runs of consecutive codes.
+  // `width` and `text` are by glyph id, < 0 / null where the file does not use the glyph.
+  auto code_of = [&](std::size_t gid) { return gid < subset.code_of.size() ? subset.code_of[gid] : -1; };
   std::map<std::uint16_t, int> w_of_code;
-  for (const auto& [gid, w] : width)
-    if (auto it = subset.code.find(gid); it != subset.code.end()) w_of_code[it->second] = w;
+  for (std::size_t gid = 0; gid < width.size(); ++gid)
+    if (const std::int32_t c = code_of(gid); width[gid] >= 0 && c >= 0) w_of_code[static_cast<std::uint16_t>(c)] = width[gid];
   std::map<int, int> freq;
   for (const auto& [c, w] : w_of_code) ++freq[w];
   int dw = 1000;
@@ -175,16 +177,14 @@ HPDF_Dict embed_font(Document& doc, const Face& face, const FontSubset& subset,
       map += static_cast<char>(g >> 8);
       map += static_cast<char>(g & 0xFF);
     }
-    HPDF_Dict c2g = doc.stream();
-    doc.write(c2g, map);
+    HPDF_Dict c2g = doc.fast_stream(map);
     doc.add(cid, "CIDToGIDMap", c2g);
   }
 
   std::map<std::uint16_t, std::u32string> text_of_code;
-  for (const auto& [gid, t] : text)
-    if (auto it = subset.code.find(gid); it != subset.code.end()) text_of_code[it->second] = t;
-  HPDF_Dict tu = doc.stream();
-  doc.write(tu, to_unicode_cmap(text_of_code));
+  for (std::size_t gid = 0; gid < text.size(); ++gid)
+    if (const std::int32_t c = code_of(gid); text[gid] && c >= 0) text_of_code[static_cast<std::uint16_t>(c)] = *text[gid];
+  HPDF_Dict tu = doc.fast_stream(to_unicode_cmap(text_of_code));
 
   HPDF_Dict type0 = doc.indirect_dict();
   doc.add_name(type0, "Type", "Font");

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/fonts/fonts.h"
 #include "engine/pdf/document.h"
@@ -20,7 +21,7 @@ namespace paiban::pdf {
 // `deflated_program` is subset.program already Flate-compressed (shared by the files of an
 // edition); when empty, libharu compresses the program itself.
 HPDF_Dict embed_font(Document& doc, const Face& face, const FontSubset& subset,
-                     const std::map<std::uint32_t, int>& width, const std::map<std::uint32_t, std::u32string>& text,
+                     const std::vector<std::int32_t>& width, const std::vector<const std::u32string*>& text,
                      std::string_view deflated_program = {});
 
 // The ToUnicode CMap program (PDF 32000-1 §9.10.3) for code → text.

@@ -3,6 +3,7 @@
 #include <hb-subset.h>
 #include <hb.h>
 
+#include <algorithm>
 #include <mutex>
 #include <vector>
 
@@ -175,6 +176,8 @@ std::shared_ptr<FontSubset> make_subset(const Face& face, FaceId id, const std::
       out->code[g] = static_cast<std::uint16_t>(g);
     }
   }
+  out->code_of.assign(out->glyphs.empty() ? 0 : *out->glyphs.rbegin() + 1, -1);
+  for (const auto& [g, c] : out->code) out->code_of[g] = c;
   return out;
 }
 
@@ -182,10 +185,31 @@ std::shared_ptr<FontSubset> make_subset(const Face& face, FaceId id, const std::
 
 // ---------------------------------------------------------------------------------------------
 
+GlyphUsage::GlyphUsage(const GlyphsByFace& glyphs) {
+  for (const auto& [face, list] : glyphs) faces_[face].insert(list.begin(), list.end());  // sorted: linear
+}
+
+void GlyphUsage::add(const GlyphUsage& other) {
+  for (const auto& [face, set] : other.faces_) faces_[face].insert(set.begin(), set.end());
+}
+
 void GlyphUsage::add_page(const Page& page) {
+  // A page repeats a few thousand glyphs a hundred thousand times: mark them in a bitmap per face
+  // first, then insert each once.
+  std::map<FaceId, std::vector<bool>> seen;
   for (const auto& item : page.items)
-    if (const auto* run = std::get_if<GlyphRunItem>(&item))
-      for (const auto& g : run->glyphs) add(run->face, g.gid);
+    if (const auto* run = std::get_if<GlyphRunItem>(&item)) {
+      std::vector<bool>& v = seen[run->face];
+      for (const auto& g : run->glyphs) {
+        if (g.gid >= v.size()) v.resize(std::max<std::size_t>(g.gid + 1, 2 * v.size()));
+        v[g.gid] = true;
+      }
+    }
+  for (const auto& [face, v] : seen) {
+    std::set<std::uint32_t>& set = faces_[face];
+    for (std::uint32_t g = 0; g < v.size(); ++g)
+      if (v[g]) set.insert(set.end(), g);
+  }
 }
 
 bool GlyphUsage::contains(FaceId face, std::uint32_t gid) const {
@@ -193,10 +217,21 @@ bool GlyphUsage::contains(FaceId face, std::uint32_t gid) const {
   return it != faces_.end() && it->second.count(gid) != 0;
 }
 
+bool GlyphUsage::covers(const GlyphUsage& other) const {
+  for (const auto& [face, set] : other.faces_) {
+    if (set.empty()) continue;
+    auto it = faces_.find(face);
+    if (it == faces_.end() || !std::includes(it->second.begin(), it->second.end(), set.begin(), set.end()))
+      return false;
+  }
+  return true;
+}
+
 struct FontSubsetCache::Impl {
   // One slot per (face, glyph set), filled once: page files written in parallel that need the
   // same subset wait for the first writer's hb-subset run instead of repeating it.
   struct Slot {
+    std::set<std::uint32_t> glyphs;  // what the subset covers (its key), set when made
     std::once_flag once;
     std::shared_ptr<const pdf::FontSubset> subset;
     std::string error;
@@ -216,8 +251,30 @@ struct FontSubsetCache::Impl {
     std::once_flag once;
     std::array<std::uint8_t, 32> value{};
   };
+  // The slot of a face's edition subset: a file whose glyphs of that face are all edition glyphs
+  // (every file, normally) finds it here without building and comparing the glyph-set key.
+  // Called with `mu` held.
+  std::shared_ptr<Slot> slot_for(FaceId face, const std::set<std::uint32_t>& glyphs) {
+    auto e = edition.faces().find(face);
+    const bool in_edition =
+        e != edition.faces().end() && std::includes(e->second.begin(), e->second.end(), glyphs.begin(), glyphs.end());
+    if (in_edition)
+      if (auto it = edition_slots.find(face); it != edition_slots.end()) return it->second;
+    std::set<std::uint32_t> want = glyphs;
+    want.insert(0);
+    if (e != edition.faces().end()) want.insert(e->second.begin(), e->second.end());
+    auto& s = slots[{face, want}];
+    if (!s) {
+      s = std::make_shared<Slot>();
+      s->glyphs = std::move(want);
+    }
+    if (in_edition) edition_slots[face] = s;
+    return s;
+  }
+
   mutable std::mutex mu;
   GlyphUsage edition;
+  std::map<FaceId, std::shared_ptr<Slot>> edition_slots;  // filled by slot_for()
   std::map<std::pair<const char*, std::size_t>, std::shared_ptr<Digest>> digests;
   std::map<std::pair<FaceId, std::set<std::uint32_t>>, std::shared_ptr<Slot>> slots;
   std::map<const pdf::FontSubset*, std::shared_ptr<Deflated>> programs;
@@ -231,20 +288,27 @@ FontSubsetCache::~FontSubsetCache() = default;
 void FontSubsetCache::set_edition_glyphs(GlyphUsage usage) {
   std::lock_guard lock(impl_->mu);
   impl_->edition = std::move(usage);
+  impl_->edition_slots.clear();
 }
 
 void FontSubsetCache::prepare_edition(const FontSet& fonts, bool compress) {
-  std::vector<FaceId> faces;
+  prepare_edition_in_background(fonts, compress).join();
+}
+
+std::jthread FontSubsetCache::prepare_edition_in_background(const FontSet& fonts, bool compress) {
+  std::vector<std::pair<FaceId, const Face*>> faces;
   {
     std::lock_guard lock(impl_->mu);
-    for (const auto& [face, glyphs] : impl_->edition.faces()) faces.push_back(face);
+    for (const auto& [face, glyphs] : impl_->edition.faces())
+      if (face < fonts.face_count()) faces.emplace_back(face, &fonts.face(face));
   }
-  auto make = [&](FaceId face) {
-    Diagnostics quiet;  // the writers report failures where they need the subset
-    auto s = subset(fonts, face, {}, quiet);
-    if (s && compress) deflated_program(*s);
-  };
-  parallel_for(faces.size(), static_cast<unsigned>(faces.size()), [&](std::size_t i) { make(faces[i]); });
+  return std::jthread([this, faces = std::move(faces), compress] {
+    parallel_for(faces.size(), static_cast<unsigned>(faces.size()), [&](std::size_t i) {
+      Diagnostics quiet;  // the writers report failures where they need the subset
+      auto s = subset_of(*faces[i].second, faces[i].first, {}, quiet);
+      if (s && compress) deflated_program(*s);
+    });
+  });
 }
 
 std::size_t FontSubsetCache::subsets_made() const {
@@ -259,20 +323,19 @@ std::shared_ptr<const pdf::FontSubset> FontSubsetCache::subset(const FontSet& fo
     diags.error("pdf.font-subset-failed", {}, "face " + std::to_string(face) + " is not in the font set");
     return nullptr;
   }
-  std::set<std::uint32_t> want = glyphs;
-  want.insert(0);
+  return subset_of(fonts.face(face), face, glyphs, diags);
+}
+
+std::shared_ptr<const pdf::FontSubset> FontSubsetCache::subset_of(const Face& f, FaceId face,
+                                                                  const std::set<std::uint32_t>& glyphs,
+                                                                  Diagnostics& diags) {
   std::shared_ptr<Impl::Slot> slot;
   {
     std::lock_guard lock(impl_->mu);
-    if (auto it = impl_->edition.faces().find(face); it != impl_->edition.faces().end())
-      want.insert(it->second.begin(), it->second.end());
-    auto& s = impl_->slots[{face, want}];
-    if (!s) s = std::make_shared<Impl::Slot>();
-    slot = s;
+    slot = impl_->slot_for(face, glyphs);
   }
-  const Face& f = fonts.face(face);
   std::call_once(slot->once, [&] {
-    slot->subset = pdf::make_subset(f, face, want, &slot->error);
+    slot->subset = pdf::make_subset(f, face, slot->glyphs, &slot->error);
     std::lock_guard lock(impl_->mu);
     ++impl_->made;
   });

@@ -23,6 +23,8 @@ struct FontSubset {
   bool cid_keyed = false;  // CFF with a ROS (CID-keyed); the PDF then selects glyphs by charset CID
   // Original glyph id → the code (= CID, Identity-H) the content stream writes.
   std::map<std::uint32_t, std::uint16_t> code;
+  // The same, dense by original glyph id (−1: not in the subset), for per-glyph lookups.
+  std::vector<std::int32_t> code_of;
   // TrueType only: /CIDToGIDMap, indexed by CID.
   std::vector<std::uint16_t> cid_to_gid;
   // True when code == original glyph id for every glyph: the Noto CJK fonts are CID-keyed with

@@ -26,6 +26,11 @@ HPDF_Stream page_content_stream(HPDF_Page page) {
   return attr ? attr->stream : nullptr;
 }
 
+HPDF_Dict page_content_dict(HPDF_Page page) {
+  auto* attr = static_cast<HPDF_PageAttr>(page->attr);
+  return attr ? attr->contents : nullptr;
+}
+
 HPDF_Stream stream_data(HPDF_Dict stream_dict) { return stream_dict->stream; }
 
 void set_stream_filter(HPDF_Dict stream_dict, HPDF_UINT filter) { stream_dict->filter = filter; }

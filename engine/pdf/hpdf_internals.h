@@ -28,6 +28,7 @@ void set_pdf_version(HPDF_Doc doc, HPDF_PDFVer version);
 
 // The page's own content stream (its /Contents), to which we write operators directly.
 HPDF_Stream page_content_stream(HPDF_Page page);
+HPDF_Dict page_content_dict(HPDF_Page page);  // the stream object of page_content_stream
 // The data stream of a dictionary made with HPDF_DictStream_New.
 HPDF_Stream stream_data(HPDF_Dict stream_dict);
 // HPDF_STREAM_FILTER_* flags applied when the stream is written (libharu adds /Filter itself).

@@ -60,8 +60,10 @@ struct FaceUse {
   FaceId face = 0;
   std::string resource;                         // "F1"…, in order of first use
   std::set<std::uint32_t> gids;
-  std::map<std::uint32_t, std::u32string> text;  // canonical ToUnicode text per glyph
-  std::map<std::uint32_t, int> width;            // /W widths
+  // By glyph id (ContentFont): /W widths (kNoWidth where the file does not show the glyph) and
+  // the canonical ToUnicode text (pointing into the pages, which outlive the writer).
+  std::vector<std::int32_t> width;
+  std::vector<const std::u32string*> text;
   std::shared_ptr<const FontSubset> subset;
   std::shared_ptr<const std::string> deflated;  // borrowed by the document until it is saved
   HPDF_Dict object = nullptr;
@@ -273,6 +275,8 @@ class Writer : public ContentResources {
           use.face = run->face;
           use.resource = std::string("F") + std::to_string(faces_by_order_.size() + 1);
           faces_by_order_.push_back(&use);
+          use.width.assign(face.glyph_count(), ContentFont::kNoWidth);
+          use.text.assign(face.glyph_count(), nullptr);
         }
         for (const auto& g : run->glyphs) {
           if (g.gid >= face.glyph_count()) {
@@ -280,20 +284,22 @@ class Writer : public ContentResources {
                          "glyph " + std::to_string(g.gid) + " is not in " + face.info().postscript_name);
             continue;
           }
-          use.gids.insert(g.gid);
           // The first non-empty text in paint order becomes the glyph's ToUnicode entry; other
           // texts get /ActualText at their occurrence (content.cpp).
-          if (!g.text.empty()) use.text.try_emplace(g.gid, g.text);
-          if (!use.width.count(g.gid)) use.width.emplace(g.gid, glyph_width_1000(face, g.gid));
+          if (!g.text.empty() && !use.text[g.gid]) use.text[g.gid] = &g.text;
+          if (use.width[g.gid] == ContentFont::kNoWidth) use.width[g.gid] = glyph_width_1000(face, g.gid);
         }
       }
+    for (auto& [face, use] : faces_)
+      for (std::uint32_t g = 0; g < use.width.size(); ++g)
+        if (use.width[g] != ContentFont::kNoWidth) use.gids.insert(use.gids.end(), g);
   }
 
   void embed(FaceUse& use) {
     if (doc_->compress()) use.deflated = cache_.deflated_program(*use.subset);
     use.object = embed_font(*doc_, fonts_.face(use.face), *use.subset, use.width, use.text,
                             use.deflated ? std::string_view(*use.deflated) : std::string_view());
-    use.content = ContentFont{use.resource, &use.subset->code, &use.width, &use.text};
+    use.content = ContentFont{use.resource, &use.subset->code_of, &use.width, &use.text};
   }
 
   void add_page(const Page& page) {
@@ -323,8 +329,12 @@ class Writer : public ContentResources {
       pages_hash_.update(content);
     }
     HPDF_Stream s = hpdf_internal::page_content_stream(p);
-    if (s && !content.empty())
-      HPDF_Stream_Write(s, reinterpret_cast<const HPDF_BYTE*>(content.data()), static_cast<HPDF_UINT>(content.size()));
+    HPDF_Dict contents = hpdf_internal::page_content_dict(p);
+    std::string deflated = doc_->compress() && contents && !content.empty() ? flate_compress_fast(content) : std::string();
+    if (!deflated.empty()) hpdf_internal::set_prefiltered_flate(contents);  // else libharu deflates it
+    const std::string& body = deflated.empty() ? content : deflated;
+    if (s && !body.empty())
+      HPDF_Stream_Write(s, reinterpret_cast<const HPDF_BYTE*>(body.data()), static_cast<HPDF_UINT>(body.size()));
 
     HPDF_Dict resources = static_cast<HPDF_Dict>(HPDF_Dict_GetItem(p, "Resources", HPDF_OCLASS_DICT));
     auto add_group = [&](const char* key, const std::set<std::string>& names, auto&& object_of) {
@@ -452,17 +462,26 @@ std::optional<std::string> make_pdf(const std::vector<const Page*>& pages, const
   return pdf::Writer(pages, fonts, options, diags, cache).run();
 }
 
-bool write_pdf(const std::vector<const Page*>& pages, const FontSet& fonts, const PdfOptions& options,
-               const std::string& path, Diagnostics& diags, FontSubsetCache& cache) {
+std::optional<std::string> make_pdf_file(const std::vector<const Page*>& pages, const FontSet& fonts,
+                                         const PdfOptions& options, const std::string& path, Diagnostics& diags,
+                                         FontSubsetCache& cache) {
   auto bytes = make_pdf(pages, fonts, options, diags, cache);
-  if (!bytes) {
+  if (!bytes)
     diags.error("pdf.write-failed", {path}, "the PDF was not written (see the errors above)",
                 "the previous file, if any, is unchanged");
-    return false;
-  }
+  return bytes;
+}
+
+bool write_pdf(const std::vector<const Page*>& pages, const FontSet& fonts, const PdfOptions& options,
+               const std::string& path, Diagnostics& diags, FontSubsetCache& cache) {
+  auto bytes = make_pdf_file(pages, fonts, options, path, diags, cache);
+  return bytes && write_pdf_file(path, *bytes, diags);
+}
+
+bool write_pdf_file(const std::string& path, std::string_view bytes, Diagnostics& diags) {
   // engine/base's atomic write: temporary file in the target directory, fsync, rename.
   Diagnostics io;
-  if (write_file_atomic(path, *bytes, io)) return true;
+  if (write_file_atomic(path, bytes, io)) return true;
   for (const auto& e : io.all())
     diags.error("pdf.write-failed", e.loc, e.message, "the previous file, if any, is unchanged");
   if (io.all().empty()) diags.error("pdf.write-failed", {path}, "the PDF could not be written");

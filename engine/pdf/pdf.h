@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "engine/base/diagnostics.h"
@@ -51,9 +52,14 @@ struct PdfOptions {
 // give it to a FontSubsetCache so every page file embeds the same subset of each face.
 class GlyphUsage {
  public:
+  GlyphUsage() = default;
+  explicit GlyphUsage(const GlyphsByFace& glyphs);
   void add(FaceId face, std::uint32_t gid) { faces_[face].insert(gid); }
+  void add(const GlyphUsage& other);
   void add_page(const Page& page);
   bool contains(FaceId face, std::uint32_t gid) const;
+  // Every glyph of `other` is in this usage.
+  bool covers(const GlyphUsage& other) const;
   const std::map<FaceId, std::set<std::uint32_t>>& faces() const { return faces_; }
 
  private:
@@ -82,6 +88,10 @@ class FontSubsetCache {
   // the faces on parallel threads, so page writers find them ready instead of queueing behind
   // one writer's hb-subset run per face. Failures are reported by the writers that need them.
   void prepare_edition(const FontSet& fonts, bool compress);
+  // The same on a background thread, for a caller that goes on working meanwhile (composition
+  // flowing its stories, which may load more faces into `fonts`): the faces are looked up now,
+  // on the calling thread. Join the thread (or let it go out of scope) before writing with this cache.
+  std::jthread prepare_edition_in_background(const FontSet& fonts, bool compress);
   // hb-subset runs made so far (tracing and tests: an edition should need one per face).
   std::size_t subsets_made() const;
 
@@ -106,6 +116,8 @@ class FontSubsetCache {
                                                            Diagnostics& diags);
 
  private:
+  std::shared_ptr<const pdf::FontSubset> subset_of(const Face& f, FaceId face, const std::set<std::uint32_t>& glyphs,
+                                                   Diagnostics& diags);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
@@ -119,6 +131,14 @@ bool write_pdf(const std::vector<const Page*>& pages, const FontSet& fonts, cons
 // The same, sharing font subsets through `cache` (edition-level subsets, repeated writes).
 bool write_pdf(const std::vector<const Page*>& pages, const FontSet& fonts, const PdfOptions& options,
                const std::string& path, Diagnostics& diags, FontSubsetCache& cache);
+
+// write_pdf in two halves, for a caller that lets the file system's work overlap its own: the
+// bytes of the file (nullopt after reporting, pdf.write-failed included, as write_pdf does), then
+// the atomic write of them (temporary file, fsync, rename; pdf.write-failed on failure).
+std::optional<std::string> make_pdf_file(const std::vector<const Page*>& pages, const FontSet& fonts,
+                                         const PdfOptions& options, const std::string& path, Diagnostics& diags,
+                                         FontSubsetCache& cache);
+bool write_pdf_file(const std::string& path, std::string_view bytes, Diagnostics& diags);
 
 // The PDF bytes without writing a file (preflight in memory, tests). nullopt after reporting.
 std::optional<std::string> make_pdf(const std::vector<const Page*>& pages, const FontSet& fonts,

@@ -1,6 +1,6 @@
-// Content-stream checks: an interpreter over qpdf's content tokens (QPDFTokenizer through a
-// TokenFilter; operands are light values, not QPDFObjectHandles: building a qpdf object per
-// operand was 60 % of preflight's time on a newspaper page) that tracks the graphics state — q/Q, cm, gs (LW, OP/op/OPM, Font), colour
+// Content-stream checks: an interpreter over the content tokens (content_lexer.h, on the bytes
+// qpdf decodes; operands are views of those bytes, operators a switch on a small code) that
+// tracks the graphics state — q/Q, cm, gs (LW, OP/op/OPM, Font), colour
 // spaces and colours, line width, text state — and checks every painting operator:
 //   C01 colour spaces, C02 spot plates, C03 vector ink, C04 black text pure K, C05 black overprint, C06 small/thin
 //   elements in one ink + minimum line width, C08 registration colour, F03 missing glyphs
@@ -9,16 +9,21 @@
 //   I01–I05 images, P11 PostScript operator.
 // Form XObjects are entered (with their /Matrix and /BBox), coloured tiling patterns are run once.
 #include <fmt/format.h>
+#include <qpdf/Pipeline.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <deque>
+#include <functional>
 #include <memory>
+#include <string_view>
 #include <unordered_map>
 
 #include "engine/preflight/colour.h"
+#include "engine/preflight/content_lexer.h"
 #include "engine/preflight/image.h"
 #include "engine/preflight/internal.h"
 
@@ -130,15 +135,18 @@ std::shared_ptr<FontInfo> load_font(QPDFObjectHandle f, const std::string& res_n
   return fi;
 }
 
-// A content-stream operand (PDF 32000-1 §7.8.2): numbers, names and strings as values, arrays
-// of operands; anything else (booleans, null, dictionaries — BDC properties, inline-image
-// entries) is kept as its source text and parsed by qpdf only when a check needs it.
+// A content-stream operand (PDF 32000-1 §7.8.2): numbers as values, names and strings as views
+// of their source bytes (decoded when used), arrays as a range of the run's item pool; anything
+// else (booleans, null, dictionaries — BDC properties, inline-image entries) is kept as source
+// text and parsed by qpdf only when a check needs it.
 struct Operand {
   enum class Kind : std::uint8_t { Number, Integer, Name, String, Array, Other };
   Kind kind = Kind::Other;
+  bool hex = false;      // String: <…> (§7.3.4.3)
+  bool escaped = false;  // Name, String: the value differs from the source (escapes)
+  std::uint32_t first = 0, count = 0;  // Array: items [first, first + count) of Run::pool
   double num = 0;
-  std::string text;  // name (with its '/'), decoded string bytes, or the source of an Other
-  std::vector<Operand> items;
+  std::string_view text;  // Name, String: the token's bytes; Other: its source text
 
   bool is_number() const { return kind == Kind::Number || kind == Kind::Integer; }
   bool is_name() const { return kind == Kind::Name; }
@@ -146,26 +154,141 @@ struct Operand {
   bool is_array() const { return kind == Kind::Array; }
 };
 
-QPDFObjectHandle to_qpdf(const Operand& o) {
+// A name operand's value, with its '/' (§7.3.5).
+std::string name_text(const Operand& o) {
+  if (!o.escaped) return std::string(o.text);
+  std::string v;
+  decode_name(o.text, v);
+  return v;
+}
+
+// A string operand's bytes: a view of the source, or of `scratch` when decoded.
+std::string_view string_bytes(const Operand& o, std::string& scratch) {
+  return string_value(o.hex ? ContentTokenKind::HexString : ContentTokenKind::String, o.text, o.escaped, scratch);
+}
+
+QPDFObjectHandle to_qpdf(const Operand& o, const std::vector<Operand>& pool) {
   switch (o.kind) {
     case Operand::Kind::Integer: return QPDFObjectHandle::newInteger(static_cast<long long>(o.num));
     case Operand::Kind::Number: return QPDFObjectHandle::newReal(o.num, 6);
-    case Operand::Kind::Name: return QPDFObjectHandle::newName(o.text);
-    case Operand::Kind::String: return QPDFObjectHandle::newString(o.text);
+    case Operand::Kind::Name: return QPDFObjectHandle::newName(name_text(o));
+    case Operand::Kind::String: {
+      std::string scratch;
+      return QPDFObjectHandle::newString(std::string(string_bytes(o, scratch)));
+    }
     case Operand::Kind::Array: {
       std::vector<QPDFObjectHandle> items;
-      items.reserve(o.items.size());
-      for (const Operand& i : o.items) items.push_back(to_qpdf(i));
+      items.reserve(o.count);
+      for (std::uint32_t i = 0; i < o.count; ++i) items.push_back(to_qpdf(pool[o.first + i], pool));
       return QPDFObjectHandle::newArray(items);
     }
     case Operand::Kind::Other: break;
   }
   try {
-    return QPDFObjectHandle::parse(o.text, "content operand");
+    return QPDFObjectHandle::parse(std::string(o.text), "content operand");
   } catch (const std::exception&) {
     return QPDFObjectHandle::newNull();
   }
 }
+
+// Operators the interpreter acts on (PDF 32000-1 Annex A), as a small code for a switch.
+enum class Op : std::uint8_t {
+  None, m, l, c, v, y, re, h, W, Wstar, S, s, f, F, fstar, B, Bstar, b, bstar, n,
+  BT, ET, Tf, Tc, Tw, Tz, TL, Ts, Tr, Td, TD, Tm, Tstar, Tj, Quote, DQuote, TJ,
+  q, Q, cm, w, gs, CS, cs, SC, SCN, sc, scn, G, g, K, k, RG, rg, Do, sh, BI, ID, EI, PS,
+};
+
+// Up to 3 bytes packed (content bytes are never 0: NUL is white space, §7.2.2).
+constexpr std::uint32_t op_key(std::string_view w) {
+  std::uint32_t k = 0;
+  for (std::size_t i = 0; i < w.size(); ++i) k |= static_cast<std::uint32_t>(static_cast<unsigned char>(w[i])) << (8 * i);
+  return k;
+}
+
+Op op_code(std::string_view w) {
+  if (w.empty() || w.size() > 3) return Op::None;
+  switch (op_key(w)) {
+    case op_key("m"): return Op::m;
+    case op_key("l"): return Op::l;
+    case op_key("c"): return Op::c;
+    case op_key("v"): return Op::v;
+    case op_key("y"): return Op::y;
+    case op_key("re"): return Op::re;
+    case op_key("h"): return Op::h;
+    case op_key("W"): return Op::W;
+    case op_key("W*"): return Op::Wstar;
+    case op_key("S"): return Op::S;
+    case op_key("s"): return Op::s;
+    case op_key("f"): return Op::f;
+    case op_key("F"): return Op::F;
+    case op_key("f*"): return Op::fstar;
+    case op_key("B"): return Op::B;
+    case op_key("B*"): return Op::Bstar;
+    case op_key("b"): return Op::b;
+    case op_key("b*"): return Op::bstar;
+    case op_key("n"): return Op::n;
+    case op_key("BT"): return Op::BT;
+    case op_key("ET"): return Op::ET;
+    case op_key("Tf"): return Op::Tf;
+    case op_key("Tc"): return Op::Tc;
+    case op_key("Tw"): return Op::Tw;
+    case op_key("Tz"): return Op::Tz;
+    case op_key("TL"): return Op::TL;
+    case op_key("Ts"): return Op::Ts;
+    case op_key("Tr"): return Op::Tr;
+    case op_key("Td"): return Op::Td;
+    case op_key("TD"): return Op::TD;
+    case op_key("Tm"): return Op::Tm;
+    case op_key("T*"): return Op::Tstar;
+    case op_key("Tj"): return Op::Tj;
+    case op_key("'"): return Op::Quote;
+    case op_key("\""): return Op::DQuote;
+    case op_key("TJ"): return Op::TJ;
+    case op_key("q"): return Op::q;
+    case op_key("Q"): return Op::Q;
+    case op_key("cm"): return Op::cm;
+    case op_key("w"): return Op::w;
+    case op_key("gs"): return Op::gs;
+    case op_key("CS"): return Op::CS;
+    case op_key("cs"): return Op::cs;
+    case op_key("SC"): return Op::SC;
+    case op_key("SCN"): return Op::SCN;
+    case op_key("sc"): return Op::sc;
+    case op_key("scn"): return Op::scn;
+    case op_key("G"): return Op::G;
+    case op_key("g"): return Op::g;
+    case op_key("K"): return Op::K;
+    case op_key("k"): return Op::k;
+    case op_key("RG"): return Op::RG;
+    case op_key("rg"): return Op::rg;
+    case op_key("Do"): return Op::Do;
+    case op_key("sh"): return Op::sh;
+    case op_key("BI"): return Op::BI;
+    case op_key("ID"): return Op::ID;
+    case op_key("EI"): return Op::EI;
+    case op_key("PS"): return Op::PS;
+    default: return Op::None;
+  }
+}
+
+// Receives the decoded content as qpdf pipes it and interprets it in finish(), where qpdf's
+// Pl_QPDFTokenizer tokenised it before: qpdf's handling of decoding errors around the pipeline
+// (warnings, exceptions, partial data) is unchanged.
+class ContentPipeline : public Pipeline {
+ public:
+  explicit ContentPipeline(std::function<void(std::string_view)> on_finish)
+      : Pipeline("preflight content", nullptr), on_finish_(std::move(on_finish)) {}
+  void write(unsigned char const* data, size_t len) override { data_.append(reinterpret_cast<const char*>(data), len); }
+  void finish() override {
+    const std::string data = std::move(data_);  // like Pl_Buffer, a second finish() sees nothing
+    data_.clear();
+    on_finish_(data);
+  }
+
+ private:
+  std::function<void(std::string_view)> on_finish_;
+  std::string data_;
+};
 
 struct Colour {
   CsPtr cs = device_gray();
@@ -186,22 +309,36 @@ struct GState {
   Box clip;  // page space
 };
 
-// One content stream being interpreted (page, form, pattern).
+// One content stream being interpreted (page, form, pattern). Operand storage is reused from
+// operator to operator: nothing is allocated per token once the vectors have grown.
 struct Run {
   QPDFObjectHandle resources;
   GState gs;
   std::vector<GState> stack;
-  std::vector<Operand> operands;
-  // Arrays and dictionaries being read: operands inside them go to the innermost one.
-  std::vector<Operand> open;
-  std::vector<int> dict_depth;  // per open Other: nesting of << >> (its text is collected raw)
+  std::vector<Operand> operands;  // of the next operator
+  std::vector<Operand> pool;      // items of the arrays among them
+  std::deque<std::string> texts;  // source texts of the dictionaries among them (stable views)
+  std::size_t texts_used = 0;
+  // Arrays and dictionaries being read, innermost last: an array collects items (items[level]);
+  // a dictionary collects its tokens' source text up to the matching >> (dict_text; a
+  // dictionary is always innermost: what is inside it is text).
+  struct Open {
+    bool dict = false;
+    int dict_depth = 0;  // << >> nesting inside an open dictionary
+    std::size_t offset = 0;
+  };
+  std::vector<Open> open;
+  std::vector<std::vector<Operand>> items;
+  std::string dict_text;
   Box path;
   bool pending_clip = false;
   Matrix tm, tlm;
   bool in_pattern = false;  // pattern space: places are not page places
   int depth = 0;
-  std::vector<Operand> inline_dict;  // operands between BI and ID
-  std::string inline_data;
+  // Operands between BI and ID, kept (with their arrays and texts) until EI.
+  std::vector<Operand> inline_dict, inline_pool;
+  std::deque<std::string> inline_texts;
+  std::string_view inline_data;
   bool have_inline = false;
 };
 
@@ -220,7 +357,7 @@ class PageChecker {
     for (int i = 0; i < 64 && res.isNull() && node.isDictionary(); ++i, node = node.getKey("/Parent"))
       res = node.getKey("/Resources");
     QPDFPageObjectHelper ph(page_.page);
-    run([&](QPDFObjectHandle::TokenFilter* tf) { ph.filterContents(tf); }, res, gs, false, 0, "page content");
+    run([&](Pipeline* p) { ph.pipeContents(p); }, res, gs, false, 0, "page content");
   }
 
  private:
@@ -233,15 +370,14 @@ class PageChecker {
     r.depth = depth;
     const std::string* outer_what = what_;  // forms nest runs
     what_ = &what;
-    struct Tokens : QPDFObjectHandle::TokenFilter {
-      Tokens(PageChecker& pc, Run& r) : pc(pc), r(r) {}
-      void handleToken(QPDFTokenizer::Token const& t) override { pc.token(r, t); }
-      PageChecker& pc;
-      Run& r;
-    } tokens(*this, r);
+    ContentPipeline content([&](std::string_view data) {
+      ContentLexer lex(data);
+      for (ContentToken t = lex.next(); t.kind != ContentTokenKind::Eof; t = lex.next()) token(r, t);
+    });
     try {
-      parse(&tokens);
-      if (!r.open.empty()) bad_syntax(r, what, "unterminated array or dictionary");
+      parse(&content);
+      if (!r.open.empty())
+        bad_syntax(r, what, fmt::format("unterminated array or dictionary (opened at byte {})", r.open.front().offset));
     } catch (const std::exception& e) {
       add("P01", Severity::Error, std::nullopt, fmt::format("{} cannot be parsed: {}", what, e.what()));
     }
@@ -273,92 +409,103 @@ class PageChecker {
   void bad_syntax(Run& r, const std::string& what, const std::string& why) {
     add("P01", Severity::Error, std::nullopt, fmt::format("{} cannot be parsed: {}", what, why), "syntax" + what);
     r.open.clear();
-    r.dict_depth.clear();
+  }
+  void bad_syntax(Run& r, const std::string& why, const ContentToken& t) {
+    bad_syntax(r, *what_, fmt::format("{} at byte {}", why, t.offset));
   }
 
   // One token of the content stream: operands are collected (arrays nested, dictionaries kept as
   // text) until an operator word applies them.
-  void token(Run& r, const QPDFTokenizer::Token& t) {
-    using T = QPDFTokenizer;
-    const auto type = t.getType();
-    if (type == T::tt_space || type == T::tt_comment || type == T::tt_eof) return;
+  void token(Run& r, const ContentToken& t) {
+    using K = ContentTokenKind;
     // Inside a dictionary: collect its source text up to the matching >>.
-    if (!r.dict_depth.empty() && r.dict_depth.back() > 0) {
-      Operand& d = r.open.back();
-      d.text += t.getRawValue();
-      d.text += ' ';
-      if (type == T::tt_dict_open) ++r.dict_depth.back();
-      if (type == T::tt_dict_close && --r.dict_depth.back() == 0) {
-        r.dict_depth.pop_back();
-        Operand done = std::move(r.open.back());
+    if (!r.open.empty() && r.open.back().dict) {
+      r.dict_text += t.raw;
+      r.dict_text += ' ';
+      if (t.kind == K::DictOpen) ++r.open.back().dict_depth;
+      if (t.kind == K::DictClose && --r.open.back().dict_depth == 0) {
         r.open.pop_back();
-        push_operand(r, std::move(done));
+        if (r.texts_used == r.texts.size()) r.texts.emplace_back();
+        std::string& text = r.texts[r.texts_used++];
+        text = r.dict_text;
+        Operand o;
+        o.text = text;
+        push_operand(r, o);
       }
       return;
     }
     Operand o;
-    switch (type) {
-      case T::tt_integer:
-      case T::tt_real: {
-        const std::string& v = t.getValue();
-        o.kind = type == T::tt_integer ? Operand::Kind::Integer : Operand::Kind::Number;
-        const char* b = v.data();
-        const char* e = b + v.size();
-        if (b != e && *b == '+') ++b;  // from_chars takes no sign but '-'
-        if (std::from_chars(b, e, o.num).ec != std::errc()) o.num = 0;
-        push_operand(r, std::move(o));
+    switch (t.kind) {
+      case K::Integer:
+      case K::Real:
+        o.kind = t.kind == K::Integer ? Operand::Kind::Integer : Operand::Kind::Number;
+        o.num = number_value(t.raw);
+        push_operand(r, o);
         return;
-      }
-      case T::tt_name:
+      case K::Name:
         o.kind = Operand::Kind::Name;
-        o.text = t.getValue();
-        push_operand(r, std::move(o));
+        o.text = t.raw;
+        o.escaped = t.escaped;
+        push_operand(r, o);
         return;
-      case T::tt_string:
+      case K::String:
+      case K::HexString:
         o.kind = Operand::Kind::String;
-        o.text = t.getValue();
-        push_operand(r, std::move(o));
+        o.hex = t.kind == K::HexString;
+        o.text = t.raw;
+        o.escaped = t.escaped;
+        push_operand(r, o);
         return;
-      case T::tt_bool:
-      case T::tt_null:
-        o.text = t.getRawValue();
-        push_operand(r, std::move(o));
+      case K::Bool:
+      case K::Null:
+        o.text = t.raw;
+        push_operand(r, o);
         return;
-      case T::tt_array_open:
+      case K::ArrayOpen:
+        open(r, false, t.offset);
+        return;
+      case K::ArrayClose: {
+        if (r.open.empty() || r.open.back().dict) return bad_syntax(r, "unexpected ]", t);
+        std::vector<Operand>& items = r.items[r.open.size() - 1];
         o.kind = Operand::Kind::Array;
-        r.open.push_back(std::move(o));
-        r.dict_depth.push_back(0);
-        return;
-      case T::tt_array_close: {
-        if (r.open.empty() || r.open.back().kind != Operand::Kind::Array) return bad_syntax(r, *what_, "unexpected ]");
-        r.dict_depth.pop_back();
-        Operand done = std::move(r.open.back());
+        o.first = static_cast<std::uint32_t>(r.pool.size());
+        o.count = static_cast<std::uint32_t>(items.size());
+        r.pool.insert(r.pool.end(), items.begin(), items.end());
         r.open.pop_back();
-        push_operand(r, std::move(done));
+        push_operand(r, o);
         return;
       }
-      case T::tt_dict_open:
-        o.text = "<< ";
-        r.open.push_back(std::move(o));
-        r.dict_depth.push_back(1);
+      case K::DictOpen:
+        open(r, true, t.offset);
+        r.dict_text.assign("<< ");
         return;
-      case T::tt_inline_image:
-        r.inline_data = t.getValue();
+      case K::InlineImage:
+        r.inline_data = t.raw;
         r.have_inline = true;
         return;
-      case T::tt_word:
-        if (!r.open.empty()) return bad_syntax(r, *what_, "operator " + t.getValue() + " inside an array");
-        operate(r, t.getValue());
+      case K::Word:
+        if (!r.open.empty()) return bad_syntax(r, fmt::format("operator {} inside an array", t.raw), t);
+        operate(r, op_code(t.raw));
         r.operands.clear();
+        r.pool.clear();
+        r.texts_used = 0;
         return;
-      default:  // tt_bad, a stray >> or brace
-        return bad_syntax(r, *what_, t.getErrorMessage().empty() ? "unexpected '" + t.getRawValue() + "'" : t.getErrorMessage());
+      case K::Eof:
+        return;
+      default:  // Bad, a stray >> or brace
+        return bad_syntax(r, t.error != ContentLexError::None ? t.error_message() : fmt::format("unexpected '{}'", t.raw), t);
     }
   }
 
-  void push_operand(Run& r, Operand&& o) {
-    if (r.open.empty()) r.operands.push_back(std::move(o));
-    else r.open.back().items.push_back(std::move(o));
+  static void open(Run& r, bool dict, std::size_t offset) {
+    r.open.push_back({dict, dict ? 1 : 0, offset});
+    if (r.items.size() < r.open.size()) r.items.resize(r.open.size());
+    r.items[r.open.size() - 1].clear();
+  }
+
+  static void push_operand(Run& r, const Operand& o) {
+    if (r.open.empty()) r.operands.push_back(o);
+    else r.items[r.open.size() - 1].push_back(o);
   }
 
   void add_point(Run& r, double x, double y) {
@@ -367,108 +514,132 @@ class PageChecker {
     r.path.add(px, py);
   }
 
-  void operate(Run& r, const std::string& op) {
+  void operate(Run& r, Op op) {
     GState& gs = r.gs;
     const std::size_t n = r.operands.size();
-    // Path construction.
-    if (op == "m" || op == "l") { add_point(r, number(r, 0), number(r, 1)); return; }
-    if (op == "c") { for (int i = 0; i < 3; ++i) add_point(r, number(r, 2 * i), number(r, 2 * i + 1)); return; }
-    if (op == "v" || op == "y") { for (int i = 0; i < 2; ++i) add_point(r, number(r, 2 * i), number(r, 2 * i + 1)); return; }
-    if (op == "re") {
-      const double x = number(r, 0), y = number(r, 1), w = number(r, 2), h = number(r, 3);
-      add_point(r, x, y); add_point(r, x + w, y); add_point(r, x, y + h); add_point(r, x + w, y + h);
-      return;
-    }
-    if (op == "h") return;
-    if (op == "W" || op == "W*") { r.pending_clip = true; return; }
-    // Path painting.
-    if (op == "S" || op == "s") { paint_path(r, false, true); return; }
-    if (op == "f" || op == "F" || op == "f*") { paint_path(r, true, false); return; }
-    if (op == "B" || op == "B*" || op == "b" || op == "b*") { paint_path(r, true, true); return; }
-    if (op == "n") { paint_path(r, false, false); return; }
-    // Text.
-    if (op == "BT") { r.tm = r.tlm = Matrix{}; return; }
-    if (op == "ET") return;
-    if (op == "Tf") {
-      if (n >= 2 && r.operands[0].is_name()) {
-        gs.font = font(r, r.operands[0].text);
-        gs.font_size = number(r, 1);
+    switch (op) {
+      // Path construction.
+      case Op::m:
+      case Op::l: add_point(r, number(r, 0), number(r, 1)); return;
+      case Op::c: for (int i = 0; i < 3; ++i) add_point(r, number(r, 2 * i), number(r, 2 * i + 1)); return;
+      case Op::v:
+      case Op::y: for (int i = 0; i < 2; ++i) add_point(r, number(r, 2 * i), number(r, 2 * i + 1)); return;
+      case Op::re: {
+        const double x = number(r, 0), y = number(r, 1), w = number(r, 2), h = number(r, 3);
+        add_point(r, x, y); add_point(r, x + w, y); add_point(r, x, y + h); add_point(r, x + w, y + h);
+        return;
       }
-      return;
-    }
-    if (op == "Tc") { gs.Tc = number(r, 0); return; }
-    if (op == "Tw") { gs.Tw = number(r, 0); return; }
-    if (op == "Tz") { gs.Th = number(r, 0) / 100; return; }
-    if (op == "TL") { gs.TL = number(r, 0); return; }
-    if (op == "Ts") { gs.Ts = number(r, 0); return; }
-    if (op == "Tr") { gs.Tr = clamp_int(number(r, 0), -1, 8); return; }
-    if (op == "Td" || op == "TD") {
-      if (op == "TD") gs.TL = -number(r, 1);
-      r.tlm = Matrix{1, 0, 0, 1, number(r, 0), number(r, 1)}.then(r.tlm);
-      r.tm = r.tlm;
-      return;
-    }
-    if (op == "Tm") { r.tm = r.tlm = matrix_operands(r); return; }
-    if (op == "T*") { next_line(r); return; }
-    if (op == "Tj") { if (n >= 1) show(r, &r.operands[0], &r.operands[0] + 1); return; }
-    if (op == "'") { next_line(r); if (n >= 1) show(r, &r.operands[0], &r.operands[0] + 1); return; }
-    if (op == "\"") {
-      gs.Tw = number(r, 0);
-      gs.Tc = number(r, 1);
-      next_line(r);
-      if (n >= 3) show(r, &r.operands[2], &r.operands[2] + 1);
-      return;
-    }
-    if (op == "TJ") {
-      if (n >= 1 && r.operands[0].is_array()) {
-        const auto& items = r.operands[0].items;
-        show(r, items.data(), items.data() + items.size());
+      case Op::h: return;
+      case Op::W:
+      case Op::Wstar: r.pending_clip = true; return;
+      // Path painting.
+      case Op::S:
+      case Op::s: paint_path(r, false, true); return;
+      case Op::f:
+      case Op::F:
+      case Op::fstar: paint_path(r, true, false); return;
+      case Op::B:
+      case Op::Bstar:
+      case Op::b:
+      case Op::bstar: paint_path(r, true, true); return;
+      case Op::n: paint_path(r, false, false); return;
+      // Text.
+      case Op::BT: r.tm = r.tlm = Matrix{}; return;
+      case Op::ET: return;
+      case Op::Tf:
+        if (n >= 2 && r.operands[0].is_name()) {
+          gs.font = font(r, name_text(r.operands[0]));
+          gs.font_size = number(r, 1);
+        }
+        return;
+      case Op::Tc: gs.Tc = number(r, 0); return;
+      case Op::Tw: gs.Tw = number(r, 0); return;
+      case Op::Tz: gs.Th = number(r, 0) / 100; return;
+      case Op::TL: gs.TL = number(r, 0); return;
+      case Op::Ts: gs.Ts = number(r, 0); return;
+      case Op::Tr: gs.Tr = clamp_int(number(r, 0), -1, 8); return;
+      case Op::Td:
+      case Op::TD:
+        if (op == Op::TD) gs.TL = -number(r, 1);
+        r.tlm = Matrix{1, 0, 0, 1, number(r, 0), number(r, 1)}.then(r.tlm);
+        r.tm = r.tlm;
+        return;
+      case Op::Tm: r.tm = r.tlm = matrix_operands(r); return;
+      case Op::Tstar: next_line(r); return;
+      case Op::Tj: if (n >= 1) show(r, &r.operands[0], &r.operands[0] + 1); return;
+      case Op::Quote: next_line(r); if (n >= 1) show(r, &r.operands[0], &r.operands[0] + 1); return;
+      case Op::DQuote:
+        gs.Tw = number(r, 0);
+        gs.Tc = number(r, 1);
+        next_line(r);
+        if (n >= 3) show(r, &r.operands[2], &r.operands[2] + 1);
+        return;
+      case Op::TJ:
+        if (n >= 1 && r.operands[0].is_array()) {
+          const Operand& a = r.operands[0];
+          const Operand* items = r.pool.data() + a.first;
+          show(r, items, items + a.count);
+        }
+        return;
+      // Graphics state.
+      case Op::q: r.stack.push_back(gs); return;
+      case Op::Q:
+        if (!r.stack.empty()) { gs = r.stack.back(); r.stack.pop_back(); }
+        return;
+      case Op::cm: gs.ctm = matrix_operands(r).then(gs.ctm); return;
+      case Op::w: gs.line_width = number(r, 0); return;
+      case Op::gs: if (n >= 1 && r.operands[0].is_name()) ext_gstate(r, name_text(r.operands[0])); return;
+      // Colour.
+      case Op::CS:
+      case Op::cs: {
+        Colour& c = op == Op::CS ? gs.stroke : gs.fill;
+        c.cs = n >= 1 ? parse_colour_space(to_qpdf(r.operands[0], r.pool), r.resources) : device_gray();
+        c.comps = initial_colour(*c.cs);
+        c.pattern.clear();
+        return;
       }
-      return;
-    }
-    // Graphics state.
-    if (op == "q") { r.stack.push_back(gs); return; }
-    if (op == "Q") {
-      if (!r.stack.empty()) { gs = r.stack.back(); r.stack.pop_back(); }
-      return;
-    }
-    if (op == "cm") { gs.ctm = matrix_operands(r).then(gs.ctm); return; }
-    if (op == "w") { gs.line_width = number(r, 0); return; }
-    if (op == "gs") { if (n >= 1 && r.operands[0].is_name()) ext_gstate(r, r.operands[0].text); return; }
-    // Colour.
-    if (op == "CS" || op == "cs") {
-      Colour& c = op == "CS" ? gs.stroke : gs.fill;
-      c.cs = n >= 1 ? parse_colour_space(to_qpdf(r.operands[0]), r.resources) : device_gray();
-      c.comps = initial_colour(*c.cs);
-      c.pattern.clear();
-      return;
-    }
-    if (op == "SC" || op == "SCN" || op == "sc" || op == "scn") {
-      Colour& c = (op == "SC" || op == "SCN") ? gs.stroke : gs.fill;
-      c.comps.clear();
-      c.pattern.clear();
-      for (const Operand& o : r.operands) {
-        if (o.is_number()) c.comps.push_back(o.num);
-        else if (o.is_name()) c.pattern = o.text;
+      case Op::SC:
+      case Op::SCN:
+      case Op::sc:
+      case Op::scn: {
+        Colour& c = (op == Op::SC || op == Op::SCN) ? gs.stroke : gs.fill;
+        c.comps.clear();
+        c.pattern.clear();
+        for (const Operand& o : r.operands) {
+          if (o.is_number()) c.comps.push_back(o.num);
+          else if (o.is_name()) c.pattern = name_text(o);
+        }
+        return;
       }
-      return;
-    }
-    if (op == "G" || op == "g") { set_colour(op == "G" ? gs.stroke : gs.fill, device_gray(), r); return; }
-    if (op == "K" || op == "k") { set_colour(op == "K" ? gs.stroke : gs.fill, device_cmyk(), r); return; }
-    if (op == "RG" || op == "rg") {
-      static const CsPtr rgb = parse_colour_space(QPDFObjectHandle::newName("/DeviceRGB"), QPDFObjectHandle::newNull());
-      set_colour(op == "RG" ? gs.stroke : gs.fill, rgb, r);
-      return;
-    }
-    // XObjects, shadings, inline images.
-    if (op == "Do") { if (n >= 1 && r.operands[0].is_name()) xobject(r, r.operands[0].text); return; }
-    if (op == "sh") { if (n >= 1 && r.operands[0].is_name()) shading(r, resource(r, "/Shading", r.operands[0].text), r.gs.clip); return; }
-    if (op == "BI") { r.inline_dict.clear(); r.have_inline = false; return; }
-    if (op == "ID") { r.inline_dict = r.operands; return; }
-    if (op == "EI") { if (r.have_inline) inline_image(r); r.have_inline = false; return; }
-    if (op == "PS") {
-      add("P11", Severity::Error, std::nullopt, "content uses the PostScript operator PS", "PS");
-      return;
+      case Op::G:
+      case Op::g: set_colour(op == Op::G ? gs.stroke : gs.fill, device_gray(), r); return;
+      case Op::K:
+      case Op::k: set_colour(op == Op::K ? gs.stroke : gs.fill, device_cmyk(), r); return;
+      case Op::RG:
+      case Op::rg: {
+        static const CsPtr rgb = parse_colour_space(QPDFObjectHandle::newName("/DeviceRGB"), QPDFObjectHandle::newNull());
+        set_colour(op == Op::RG ? gs.stroke : gs.fill, rgb, r);
+        return;
+      }
+      // XObjects, shadings, inline images.
+      case Op::Do: if (n >= 1 && r.operands[0].is_name()) xobject(r, name_text(r.operands[0])); return;
+      case Op::sh:
+        if (n >= 1 && r.operands[0].is_name()) shading(r, resource(r, "/Shading", name_text(r.operands[0])), r.gs.clip);
+        return;
+      case Op::BI: r.inline_dict.clear(); r.have_inline = false; return;
+      case Op::ID: {
+        // Kept until EI: the operands, their arrays and their dictionaries' texts.
+        r.inline_dict = r.operands;
+        r.inline_pool = r.pool;
+        r.inline_texts.clear();
+        for (auto* v : {&r.inline_dict, &r.inline_pool})
+          for (Operand& o : *v)
+            if (o.kind == Operand::Kind::Other && !o.text.empty() && o.text.front() == '<') o.text = r.inline_texts.emplace_back(o.text);
+        return;
+      }
+      case Op::EI: if (r.have_inline) inline_image(r); r.have_inline = false; return;
+      case Op::PS: add("P11", Severity::Error, std::nullopt, "content uses the PostScript operator PS", "PS"); return;
+      case Op::None: return;
     }
   }
 
@@ -687,7 +858,7 @@ class PageChecker {
         continue;
       }
       if (!it->is_string()) continue;
-      const std::string& s = it->text;
+      const std::string_view s = string_bytes(*it, scratch_);
       if (f->composite) {
         for (std::size_t i = 0; i + 1 < s.size(); i += 2) {
           const unsigned code = static_cast<unsigned char>(s[i]) << 8 | static_cast<unsigned char>(s[i + 1]);
@@ -714,7 +885,8 @@ class PageChecker {
   void paint_text(Run& r, const FontInfo* f, const Box& bbox, double size, int missing) {
     GState& gs = r.gs;
     const Box visible = bbox.intersect(gs.clip);
-    const std::string font_label = f->label.empty() ? std::string("(no font)") : f->label;
+    static const std::string no_font = "(no font)";
+    const std::string& font_label = f->label.empty() ? no_font : f->label;
     if (missing > 0)
       add("F03", Severity::Error, place(r, bbox),
           fmt::format("{} shows .notdef (CID 0 / GID 0) for {} glyph{}: characters are missing from the font", font_label, missing,
@@ -739,11 +911,12 @@ class PageChecker {
       if (!check_space(r, *p.space, visible, what)) p.has_inks = false;
       check_area(r, p, visible, what);
       if (!p.has_inks) continue;
-      const std::string desc = p.inks.describe();
-      if (p.inks.looks_black() && !p.inks.pure_black())
+      if (p.inks.looks_black() && !p.inks.pure_black()) {
+        const std::string desc = p.inks.describe();
         add("C04", Severity::Error, place(r, bbox),
             fmt::format("black text in {} ({}); black text must be 0 0 0 1 k", p.inks.plates() > 1 ? "several inks" : "a near-black tint", desc),
             std::string(what) + desc);
+      }
       if (p.inks.looks_black()) {
         std::string why;
         if (!overprints(gs, *p.space, is_fill, why))
@@ -752,6 +925,7 @@ class PageChecker {
       } else if (p.inks.plates() > 1 && size < pt_from_sp(opt_.small_text_size) && !is_mark(p, visible)) {
         // Slug text in the registration colour is a mark (G06, checked in check_area): it is on
         // every plate on purpose, so that each plate can be identified.
+        const std::string desc = p.inks.describe();
         add("C06", Severity::Error, place(r, bbox),
             fmt::format("{} pt {} in {} inks ({}); text below {} pt must be one ink", fmt_num(size, 2), what, p.inks.plates(), desc,
                         fmt_num(pt_from_sp(opt_.small_text_size), 1)),
@@ -797,7 +971,7 @@ class PageChecker {
     auto res = d.getKey("/Resources");
     if (!res.isDictionary()) res = r.resources;  // PDF 1.7 §8.10.1: deprecated, but allowed
     active_.insert(x.getObjGen());
-    run([&](QPDFObjectHandle::TokenFilter* tf) { x.filterAsContents(tf); }, res, gs, r.in_pattern,
+    run([&](Pipeline* p) { x.pipeStreamData(p, 0, qpdf_dl_specialized); }, res, gs, r.in_pattern,
         r.depth + 1, "form " + name);
     active_.erase(x.getObjGen());
   }
@@ -818,7 +992,7 @@ class PageChecker {
     if (num_or(d.getKey("/PaintType"), 1) != 1) return;
     GState gs;
     gs.clip = Box::of(-1e9, -1e9, 1e9, 1e9);
-    run([&](QPDFObjectHandle::TokenFilter* tf) { p.filterAsContents(tf); }, d.getKey("/Resources"), gs, true,
+    run([&](Pipeline* pl) { p.pipeStreamData(pl, 0, qpdf_dl_specialized); }, d.getKey("/Resources"), gs, true,
         r.depth + 1, "pattern " + c.pattern);
   }
 
@@ -841,11 +1015,11 @@ class PageChecker {
     auto dict = QPDFObjectHandle::newDictionary();
     for (std::size_t i = 0; i + 1 < r.inline_dict.size(); i += 2) {
       if (!r.inline_dict[i].is_name()) continue;
-      std::string k = r.inline_dict[i].text;
+      std::string k = name_text(r.inline_dict[i]);
       if (auto it = keys.find(k); it != keys.end()) k = it->second;
-      dict.replaceKey(k, to_qpdf(r.inline_dict[i + 1]));
+      dict.replaceKey(k, to_qpdf(r.inline_dict[i + 1], r.inline_pool));
     }
-    auto stream = ctx_.pdf.newStream(r.inline_data);
+    auto stream = ctx_.pdf.newStream(std::string(r.inline_data));
     stream.replaceDict(dict);
     image(r, stream, "inline image", true);
   }
@@ -950,6 +1124,7 @@ class PageChecker {
   std::set<QPDFObjGen> active_;  // forms being interpreted (cycle guard)
   const std::string* what_ = nullptr;  // the content stream being read, for P01 messages
   std::map<std::tuple<QPDFObjGen, int, int>, InkScan> scans_;
+  std::string scratch_;  // decoded string bytes (show)
 };
 
 }  // namespace

@@ -161,13 +161,18 @@ static long long num_or_zero(QPDFObjectHandle h) { return h.isInteger() ? h.getI
 // pipeline instead of re-writing the file (QPDFWriter would also re-compress every stream: 3×
 // the work for the same verdict). Page contents are parsed once, by check_content, which reports
 // its own parse errors and warnings under P01.
-void check_qpdf(const std::string& path, Context& ctx) {
+void open_pdf(QPDF& q, const std::string& path, std::string_view bytes) {
+  if (bytes.empty()) q.processFile(path.c_str());
+  else q.processMemoryFile(path.c_str(), bytes.data(), bytes.size());  // qpdf reads `bytes` in place
+}
+
+void check_qpdf(const std::string& path, std::string_view bytes, Context& ctx) {
   QPDF q;
   q.setLogger(silent_logger());
   q.setSuppressWarnings(true);
   std::vector<std::string> errors;
   try {
-    q.processFile(path.c_str());
+    open_pdf(q, path, bytes);
     for (QPDFObjectHandle& obj : q.getAllObjects()) {
       if (!obj.isStream()) continue;
       Pl_Discard discard;

@@ -265,17 +265,25 @@ std::size_t PreflightCache::hits() const {
   return impl_->hits;
 }
 
-static PreflightReport run_preflight(const std::string& pdf_path, const PreflightOptions& options, PreflightCache* cache);
+// `bytes`: the file's content when already in memory (empty: read `pdf_path`).
+static PreflightReport run_preflight(const std::string& pdf_path, std::string_view bytes, const PreflightOptions& options,
+                                     PreflightCache* cache);
 
 PreflightReport preflight(const std::string& pdf_path, const PreflightOptions& options) {
-  return run_preflight(pdf_path, options, nullptr);
+  return run_preflight(pdf_path, {}, options, nullptr);
 }
 
 PreflightReport preflight(const std::string& pdf_path, const PreflightOptions& options, PreflightCache& cache) {
-  return run_preflight(pdf_path, options, &cache);
+  return run_preflight(pdf_path, {}, options, &cache);
 }
 
-static PreflightReport run_preflight(const std::string& pdf_path, const PreflightOptions& options, PreflightCache* cache) {
+PreflightReport preflight_bytes(const std::string& pdf_path, std::string_view bytes, const PreflightOptions& options,
+                                PreflightCache& cache) {
+  return run_preflight(pdf_path, bytes, options, &cache);
+}
+
+static PreflightReport run_preflight(const std::string& pdf_path, std::string_view bytes, const PreflightOptions& options,
+                                     PreflightCache* cache) {
   PreflightReport report;
   report.file = pdf_path;
   report.standard = options.standard;
@@ -292,7 +300,7 @@ static PreflightReport run_preflight(const std::string& pdf_path, const Prefligh
   pdf.setLogger(silent_logger());  // a stage does not print (DEVELOPERS.md); P01 reports warnings
   pdf.setSuppressWarnings(true);
   try {
-    pdf.processFile(pdf_path.c_str());
+    open_pdf(pdf, pdf_path, bytes);
   } catch (const std::exception& e) {
     sink.add("P01", Severity::Error, 0, std::nullopt, fmt::format("cannot open the PDF: {}", e.what()));
     report.findings = sink.take();
@@ -311,7 +319,7 @@ static PreflightReport run_preflight(const std::string& pdf_path, const Prefligh
   };
   fenced("page tree", [&] { read_pages(ctx); });
   report.pages = static_cast<int>(ctx.pages.size());
-  if (options.qpdf_check) fenced("file structure", [&] { check_qpdf(pdf_path, ctx); });
+  if (options.qpdf_check) fenced("file structure", [&] { check_qpdf(pdf_path, bytes, ctx); });
   fenced("document structure", [&] { check_document(ctx); });
   fenced("page geometry", [&] { check_geometry(ctx); });
   fenced("resources", [&] { check_resources(ctx); });

@@ -143,4 +143,9 @@ class PreflightCache {
 // The same, sharing decoded-stream verdicts through `cache` (the page files of one build).
 PreflightReport preflight(const std::string& pdf_path, const PreflightOptions& options, PreflightCache& cache);
 
+// The checklist on the bytes of a PDF about to be written to `pdf_path` (the name the report
+// gives): the build checks a plate while the file system is still writing it.
+PreflightReport preflight_bytes(const std::string& pdf_path, std::string_view bytes, const PreflightOptions& options,
+                                PreflightCache& cache);
+
 }  // namespace paiban

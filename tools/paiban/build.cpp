@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <iostream>
 #include <mutex>
@@ -61,6 +63,54 @@ struct PageOutcome {
   std::optional<PreflightReport> preflight;
   std::optional<ProofReport> proof;
   Diagnostics diags;
+  Diagnostics file_diags;  // the file system's (FileCommitter's thread)
+};
+
+// Writes finished plates to disk on a thread of its own, in the order given: write_pdf_file's
+// temporary file, fsync and rename wait for the disk (~1 MB per plate), and the page writers go on
+// making and checking the next plates meanwhile instead of waiting.
+class FileCommitter {
+ public:
+  explicit FileCommitter(std::vector<PageOutcome>& outcomes) : outcomes_(outcomes), thread_([this] { run(); }) {}
+  ~FileCommitter() { finish(); }
+  void submit(std::size_t page, std::shared_ptr<const std::string> bytes) {
+    {
+      std::lock_guard lock(mu_);
+      queue_.push_back({page, std::move(bytes)});
+    }
+    cv_.notify_one();
+  }
+  // Waits until every plate submitted is on disk (or has failed).
+  void finish() {
+    {
+      std::lock_guard lock(mu_);
+      closing_ = true;
+    }
+    cv_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      std::pair<std::size_t, std::shared_ptr<const std::string>> job;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        job = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      PageOutcome& o = outcomes_[job.first];
+      o.written = write_pdf_file(o.file, *job.second, o.file_diags);
+    }
+  }
+  std::vector<PageOutcome>& outcomes_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::pair<std::size_t, std::shared_ptr<const std::string>>> queue_;
+  bool closing_ = false;
+  std::thread thread_;
 };
 
 // Problems the PDF stage finds in its *input*: a picture that only decoding shows to be truncated
@@ -106,9 +156,27 @@ int run_build(const BuildArgs& a) {
   FontSet fonts(FontRoles::load(FontRoles::default_path(), diags));
   timing["fonts_ms"] = ms_since(t);
 
-  // 4. Compose every page (analysis, shaping, breaking, flow, furniture, jump lines).
+  PdfOptions po = pdf_options_from_env();
+  if (auto st = parse_pdf_standard(edition->output.standard)) po.standard = *st;
+  po.output_profile = edition->output.profile.empty() ? default_output_profile() : edition->output.profile;
+  po.output_condition_identifier = edition->output.output_condition;
+  po.max_total_ink_percent = edition->output.ink_limit;
+  FontSubsetCache subsets;
+
+  // 4. Compose every page (analysis, shaping, breaking, flow, furniture, jump lines). Once the
+  // text is shaped, the edition's font subsets (hb-subset once per face, then deflated) are
+  // made on other threads while the stories are flowed: the glyphs shaped are the glyphs the
+  // pages will use, checked after composition (below).
   t = Clock::now();
-  ComposedEdition composed = compose(*edition, articles, fonts, diags);
+  GlyphUsage shaped;
+  std::jthread subsetting;  // joined before writing, or when leaving early
+  ComposeHooks hooks;
+  hooks.glyphs_shaped = [&](GlyphsByFace glyphs) {
+    shaped = GlyphUsage(glyphs);
+    subsets.set_edition_glyphs(shaped);
+    subsetting = subsets.prepare_edition_in_background(fonts, po.compress);
+  };
+  ComposedEdition composed = compose(*edition, articles, fonts, diags, hooks);
   timing["compose_ms"] = ms_since(t);
 #ifdef __GLIBC__
   // Composition's working data (prepared paragraphs, line sets: most of the peak) is freed by now,
@@ -154,21 +222,24 @@ int run_build(const BuildArgs& a) {
     diags.error("io.write-failed", SourceLoc(a.out), "cannot create the output directory: " + ec.message());
     return finish(diags, kExitInternal);
   }
-  PdfOptions po = pdf_options_from_env();
-  if (auto st = parse_pdf_standard(edition->output.standard)) po.standard = *st;
-  po.output_profile = edition->output.profile.empty() ? default_output_profile() : edition->output.profile;
-  po.output_condition_identifier = edition->output.output_condition;
-  po.max_total_ink_percent = edition->output.ink_limit;
-  FontSubsetCache subsets;
   PreflightCache preflight_cache;  // the shared font programs and profile are decoded once
-  {
-    GlyphUsage usage;
-    for (const Page& p : composed.pages) usage.add_page(p);
-    subsets.set_edition_glyphs(std::move(usage));
-  }
   t = Clock::now();
-  subsets.prepare_edition(fonts, po.compress);
-  timing["font_subsets_ms"] = ms_since(t);
+  {
+    GlyphUsage used;
+    for (const Page& p : composed.pages) used.add_page(p);
+    if (subsetting.joinable()) subsetting.join();
+    // Marks, or a break that re-shaped its neighbourhood, may have set a glyph not shaped before
+    // the flow: then the edition subsets are made again for all glyphs (each file embeds the
+    // same program), rather than once more per file that has the glyph.
+    const bool speculation_held = subsets.subsets_made() > 0 && shaped.covers(used);
+    timing["font_subsets_early"] = speculation_held;
+    if (!speculation_held) {
+      used.add(shaped);
+      subsets.set_edition_glyphs(std::move(used));
+      subsets.prepare_edition(fonts, po.compress);
+    }
+  }
+  timing["font_subsets_ms"] = ms_since(t);  // waiting for them after composition
   const std::size_t n = composed.pages.size();
   std::vector<PageOutcome> outcomes(n);
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
@@ -178,6 +249,7 @@ int run_build(const BuildArgs& a) {
   const bool tty = ::isatty(2) && !a.quiet;
   std::size_t done = 0;
   t = Clock::now();
+  FileCommitter committer(outcomes);
   auto worker = [&] {
     for (std::size_t i; (i = next.fetch_add(1)) < n;) {
       const Page& page = composed.pages[i];
@@ -190,10 +262,10 @@ int run_build(const BuildArgs& a) {
         PdfOptions opt = po;
         opt.title = edition->meta.paper.empty() ? page.label : edition->meta.paper + " " + page.label;
         const auto tw = Clock::now();
-        o.written = write_pdf({&page}, fonts, opt, o.file, o.diags, subsets);
+        std::optional<std::string> bytes = make_pdf_file({&page}, fonts, opt, o.file, o.diags, subsets);
         o.write_ms = ms_since(tw);
         const auto& found = o.diags.all();
-        if (!o.written && std::any_of(found.begin(), found.end(), [](const Diagnostic& d) {
+        if (!bytes && std::any_of(found.begin(), found.end(), [](const Diagnostic& d) {
               return d.severity == Severity::Error && is_input_problem(d.code);
             })) {
           // The plate was refused because of its input: say so as for a page skipped before
@@ -206,7 +278,13 @@ int run_build(const BuildArgs& a) {
           o.diags = std::move(kept);
           o.input_failed = true;
         }
-        if (o.written && !a.no_preflight) {
+        std::shared_ptr<const std::string> plate;
+        if (bytes) {
+          plate = std::make_shared<const std::string>(std::move(*bytes));
+          committer.submit(i, plate);
+        }
+        if (plate && !a.no_preflight) {
+          // The bytes being written are checked, while the disk writes them.
           const auto tp = Clock::now();
           PreflightOptions pf;
           pf.standard = to_string(po.standard);
@@ -215,7 +293,7 @@ int run_build(const BuildArgs& a) {
           pf.bleed = page.bleed;
           pf.expected_pages = 1;
           pf.ink_limit_percent = edition->output.ink_limit;
-          o.preflight = preflight(o.file, pf, preflight_cache);
+          o.preflight = preflight_bytes(o.file, *plate, pf, preflight_cache);
           o.preflight_ms = ms_since(tp);
         }
       }
@@ -230,6 +308,11 @@ int run_build(const BuildArgs& a) {
   for (unsigned k = 1; k < jobs; ++k) pool.emplace_back(worker);
   worker();
   for (auto& th : pool) th.join();
+  committer.finish();
+  for (PageOutcome& o : outcomes) {
+    o.diags.append(o.file_diags);
+    if (!o.written) o.preflight.reset();  // a plate that is not on disk has no verdict
+  }
   if (tty) std::cerr << '\n';
   timing["pdf_and_preflight_ms"] = ms_since(t);
 
