@@ -5,7 +5,7 @@ set -euo pipefail
 
 PAIBAN_PACKAGES=(
   # build
-  g++ cmake make pkg-config
+  g++ cmake make ninja-build pkg-config
   # engine libraries
   libharfbuzz-dev libfreetype-dev libfontconfig-dev libicu-dev libhpdf-dev zlib1g-dev
   libtoml11-dev libcli11-dev libfmt-dev nlohmann-json3-dev liblcms2-dev libqpdf-dev

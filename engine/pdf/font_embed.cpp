@@ -98,7 +98,8 @@ std::string to_unicode_cmap(const std::map<std::uint16_t, std::u32string>& text_
 }
 
 HPDF_Dict embed_font(Document& doc, const Face& face, const FontSubset& subset,
-                     const std::vector<std::int32_t>& width, const std::vector<const std::u32string*>& text,
+                     const std::set<std::uint32_t>& gids, const std::vector<std::int32_t>& width,
+                     const std::vector<const std::u32string*>& text,
                      std::string_view deflated_program) {
   const std::string base = subset.base_font();
   const bool cff = subset.format == FontFormat::Cff;
@@ -127,11 +128,12 @@ HPDF_Dict embed_font(Document& doc, const Face& face, const FontSubset& subset,
 
   // Widths by code. /DW is the commonest width (1000 for CJK), /W lists the others as
   // `first [w1 w2 …]` runs of consecutive codes.
-  // `width` and `text` are by glyph id, < 0 / null where the file does not use the glyph.
+  // `gids`: the glyphs the file shows; `width` and `text` are by glyph id.
   auto code_of = [&](std::size_t gid) { return gid < subset.code_of.size() ? subset.code_of[gid] : -1; };
   std::map<std::uint16_t, int> w_of_code;
-  for (std::size_t gid = 0; gid < width.size(); ++gid)
-    if (const std::int32_t c = code_of(gid); width[gid] >= 0 && c >= 0) w_of_code[static_cast<std::uint16_t>(c)] = width[gid];
+  for (std::uint32_t gid : gids)
+    if (const std::int32_t c = code_of(gid); gid < width.size() && width[gid] >= 0 && c >= 0)
+      w_of_code[static_cast<std::uint16_t>(c)] = width[gid];
   std::map<int, int> freq;
   for (const auto& [c, w] : w_of_code) ++freq[w];
   int dw = 1000;
@@ -182,8 +184,9 @@ HPDF_Dict embed_font(Document& doc, const Face& face, const FontSubset& subset,
   }
 
   std::map<std::uint16_t, std::u32string> text_of_code;
-  for (std::size_t gid = 0; gid < text.size(); ++gid)
-    if (const std::int32_t c = code_of(gid); text[gid] && c >= 0) text_of_code[static_cast<std::uint16_t>(c)] = *text[gid];
+  for (std::uint32_t gid : gids)
+    if (const std::int32_t c = code_of(gid); gid < text.size() && text[gid] && c >= 0)
+      text_of_code[static_cast<std::uint16_t>(c)] = *text[gid];
   HPDF_Dict tu = doc.fast_stream(to_unicode_cmap(text_of_code));
 
   HPDF_Dict type0 = doc.indirect_dict();

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,7 +22,8 @@ namespace paiban::pdf {
 // `deflated_program` is subset.program already Flate-compressed (shared by the files of an
 // edition); when empty, libharu compresses the program itself.
 HPDF_Dict embed_font(Document& doc, const Face& face, const FontSubset& subset,
-                     const std::vector<std::int32_t>& width, const std::vector<const std::u32string*>& text,
+                     const std::set<std::uint32_t>& gids, const std::vector<std::int32_t>& width,
+                     const std::vector<const std::u32string*>& text,
                      std::string_view deflated_program = {});
 
 // The ToUnicode CMap program (PDF 32000-1 §9.10.3) for code → text.

@@ -287,17 +287,17 @@ class Writer : public ContentResources {
           // The first non-empty text in paint order becomes the glyph's ToUnicode entry; other
           // texts get /ActualText at their occurrence (content.cpp).
           if (!g.text.empty() && !use.text[g.gid]) use.text[g.gid] = &g.text;
-          if (use.width[g.gid] == ContentFont::kNoWidth) use.width[g.gid] = glyph_width_1000(face, g.gid);
+          if (use.width[g.gid] == ContentFont::kNoWidth) {
+            use.width[g.gid] = glyph_width_1000(face, g.gid);
+            use.gids.insert(g.gid);
+          }
         }
       }
-    for (auto& [face, use] : faces_)
-      for (std::uint32_t g = 0; g < use.width.size(); ++g)
-        if (use.width[g] != ContentFont::kNoWidth) use.gids.insert(use.gids.end(), g);
   }
 
   void embed(FaceUse& use) {
     if (doc_->compress()) use.deflated = cache_.deflated_program(*use.subset);
-    use.object = embed_font(*doc_, fonts_.face(use.face), *use.subset, use.width, use.text,
+    use.object = embed_font(*doc_, fonts_.face(use.face), *use.subset, use.gids, use.width, use.text,
                             use.deflated ? std::string_view(*use.deflated) : std::string_view());
     use.content = ContentFont{use.resource, &use.subset->code_of, &use.width, &use.text};
   }

@@ -169,12 +169,19 @@ int run_build(const BuildArgs& a) {
   // pages will use, checked after composition (below).
   t = Clock::now();
   GlyphUsage shaped;
-  std::jthread subsetting;  // joined before writing, or when leaving early
+  std::jthread subsetting, profiling;  // joined before writing, or when leaving early
   ComposeHooks hooks;
   hooks.glyphs_shaped = [&](GlyphsByFace glyphs) {
     shaped = GlyphUsage(glyphs);
     subsets.set_edition_glyphs(shaped);
     subsetting = subsets.prepare_edition_in_background(fonts, po.compress);
+    // The output profile (read, checked, deflated once per build) too; its problems are reported
+    // by every writer that asks for it.
+    if (po.standard != PdfStandard::None && !po.output_profile.empty())
+      profiling = std::jthread([&] {
+        Diagnostics reported_by_the_writers;
+        subsets.output_profile(po.output_profile, po.standard, reported_by_the_writers);
+      });
   };
   ComposedEdition composed = compose(*edition, articles, fonts, diags, hooks);
   timing["compose_ms"] = ms_since(t);
@@ -228,6 +235,7 @@ int run_build(const BuildArgs& a) {
     GlyphUsage used;
     for (const Page& p : composed.pages) used.add_page(p);
     if (subsetting.joinable()) subsetting.join();
+    if (profiling.joinable()) profiling.join();
     // Marks, or a break that re-shaped its neighbourhood, may have set a glyph not shaped before
     // the flow: then the edition subsets are made again for all glyphs (each file embeds the
     // same program), rather than once more per file that has the glyph.
