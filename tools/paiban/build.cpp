@@ -133,6 +133,27 @@ nlohmann::json diag_json(const Diagnostic& d) {
   return j;
 }
 
+// Whether every glyph the pages show is among `glyphs` (a bitmap per face: pages show ~100,000
+// glyphs of a few thousand ids).
+bool shows_only(const std::vector<Page>& pages, const GlyphsByFace& glyphs) {
+  std::map<FaceId, std::vector<bool>> in;
+  for (const auto& [face, list] : glyphs) {
+    std::vector<bool>& v = in[face];
+    if (!list.empty()) v.resize(list.back() + 1);
+    for (std::uint32_t g : list) v[g] = true;
+  }
+  for (const Page& page : pages)
+    for (const DisplayItem& item : page.items)
+      if (const auto* run = std::get_if<GlyphRunItem>(&item)) {
+        if (run->glyphs.empty()) continue;
+        const auto it = in.find(run->face);
+        if (it == in.end()) return false;
+        for (const PlacedGlyph& g : run->glyphs)
+          if (g.gid >= it->second.size() || !it->second[g.gid]) return false;
+      }
+  return true;
+}
+
 int run_build(const BuildArgs& a) {
   const auto t_start = Clock::now();
   Diagnostics diags;
@@ -171,8 +192,10 @@ int run_build(const BuildArgs& a) {
   GlyphUsage shaped;
   std::jthread subsetting, profiling;  // joined before writing, or when leaving early
   ComposeHooks hooks;
+  GlyphsByFace shaped_glyphs;
   hooks.glyphs_shaped = [&](GlyphsByFace glyphs) {
     shaped = GlyphUsage(glyphs);
+    shaped_glyphs = std::move(glyphs);
     subsets.set_edition_glyphs(shaped);
     subsetting = subsets.prepare_edition_in_background(fonts, po.compress);
     // The output profile (read, checked, deflated once per build) too; its problems are reported
@@ -232,16 +255,16 @@ int run_build(const BuildArgs& a) {
   PreflightCache preflight_cache;  // the shared font programs and profile are decoded once
   t = Clock::now();
   {
-    GlyphUsage used;
-    for (const Page& p : composed.pages) used.add_page(p);
+    const bool speculation_held = shows_only(composed.pages, shaped_glyphs);
     if (subsetting.joinable()) subsetting.join();
     if (profiling.joinable()) profiling.join();
     // Marks, or a break that re-shaped its neighbourhood, may have set a glyph not shaped before
     // the flow: then the edition subsets are made again for all glyphs (each file embeds the
     // same program), rather than once more per file that has the glyph.
-    const bool speculation_held = subsets.subsets_made() > 0 && shaped.covers(used);
-    timing["font_subsets_early"] = speculation_held;
-    if (!speculation_held) {
+    timing["font_subsets_early"] = speculation_held && subsets.subsets_made() > 0;
+    if (!speculation_held || subsets.subsets_made() == 0) {
+      GlyphUsage used;
+      for (const Page& p : composed.pages) used.add_page(p);
       used.add(shaped);
       subsets.set_edition_glyphs(std::move(used));
       subsets.prepare_edition(fonts, po.compress);
