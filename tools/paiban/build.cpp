@@ -165,6 +165,21 @@ int run_build(const BuildArgs& a) {
   timing["descriptor_ms"] = ms_since(t);
   if (!edition) return finish(diags, kExitInput);
 
+  PdfOptions po = pdf_options_from_env();
+  if (auto st = parse_pdf_standard(edition->output.standard)) po.standard = *st;
+  po.output_profile = edition->output.profile.empty() ? default_output_profile() : edition->output.profile;
+  po.output_condition_identifier = edition->output.output_condition;
+  po.max_total_ink_percent = edition->output.ink_limit;
+  FontSubsetCache subsets;
+  // The output profile (read, checked, deflated once per build) is prepared on another thread
+  // while the articles and fonts are read on this one; the writers report its problems, if any.
+  std::jthread profiling;  // joined before writing, or when leaving early
+  if (po.standard != PdfStandard::None && !po.output_profile.empty())
+    profiling = std::jthread([&] {
+      Diagnostics reported_by_the_writers;
+      subsets.output_profile(po.output_profile, po.standard, reported_by_the_writers);
+    });
+
   // 2. Articles.
   t = Clock::now();
   std::map<std::string, Article> articles;
@@ -177,20 +192,13 @@ int run_build(const BuildArgs& a) {
   FontSet fonts(FontRoles::load(FontRoles::default_path(), diags));
   timing["fonts_ms"] = ms_since(t);
 
-  PdfOptions po = pdf_options_from_env();
-  if (auto st = parse_pdf_standard(edition->output.standard)) po.standard = *st;
-  po.output_profile = edition->output.profile.empty() ? default_output_profile() : edition->output.profile;
-  po.output_condition_identifier = edition->output.output_condition;
-  po.max_total_ink_percent = edition->output.ink_limit;
-  FontSubsetCache subsets;
-
   // 4. Compose every page (analysis, shaping, breaking, flow, furniture, jump lines). Once the
   // text is shaped, the edition's font subsets (hb-subset once per face, then deflated) are
   // made on other threads while the stories are flowed: the glyphs shaped are the glyphs the
   // pages will use, checked after composition (below).
   t = Clock::now();
   GlyphUsage shaped;
-  std::jthread subsetting, profiling;  // joined before writing, or when leaving early
+  std::jthread subsetting;  // joined before writing, or when leaving early
   ComposeHooks hooks;
   GlyphsByFace shaped_glyphs;
   hooks.glyphs_shaped = [&](GlyphsByFace glyphs) {
@@ -198,13 +206,6 @@ int run_build(const BuildArgs& a) {
     shaped_glyphs = std::move(glyphs);
     subsets.set_edition_glyphs(shaped);
     subsetting = subsets.prepare_edition_in_background(fonts, po.compress);
-    // The output profile (read, checked, deflated once per build) too; its problems are reported
-    // by every writer that asks for it.
-    if (po.standard != PdfStandard::None && !po.output_profile.empty())
-      profiling = std::jthread([&] {
-        Diagnostics reported_by_the_writers;
-        subsets.output_profile(po.output_profile, po.standard, reported_by_the_writers);
-      });
   };
   ComposedEdition composed = compose(*edition, articles, fonts, diags, hooks);
   timing["compose_ms"] = ms_since(t);
