@@ -316,18 +316,25 @@ std::vector<std::vector<Sp>> column_baselines(const Page& page, const FrameSpec&
   }
   return out;
 }
-}  // namespace
 
-// 5 | 3 + 2 lines fill the 2 × 5 lines of A1's frame exactly. A jump line reserved at its foot
-// would push the last paragraph (a 1 | 1 split is not allowed) to A2, where no text would then
-// need it: the story ends on A1 with no jump line and no empty line.
-TEST(Compose, StoryFittingOnlyWithoutJumpLineEndsOnItsPage) {
+// Story "s" through A1 (a 2 × 5-line frame) and A2 (2 × 10 lines), two 13 em columns each.
+Edition two_page_chain() {
   Edition e = edition();
   e.stories = {story("s")};
   PageSpec a1 = page("A1"), a2 = page("A2");
   a1.frames = {frame("s", cell(a1, 0, 2, 0, 5), 2)};
   a2.frames = {frame("s", cell(a2, 0, 2, 0, 10), 2)};
   e.pages = {a1, a2};
+  return e;
+}
+}  // namespace
+
+// 5 | 3 + 2 lines fill the 2 × 5 lines of A1's frame exactly. A jump line reserved at its foot
+// would push the last paragraph (a 1 | 1 split is not allowed) to A2, where no text would then
+// need it: the story ends on A1 with no jump line and no empty line.
+TEST(Compose, StoryFittingOnlyWithoutJumpLineEndsOnItsPage) {
+  const Edition e = two_page_chain();
+  const PageSpec& a1 = e.pages[0];
   Composed c = run_compose(e, {{"s", article({lines_of(5), lines_of(3, 1), lines_of(2, 2)})}});
   const StoryReport& sr = story_report(c.out, "s");
   EXPECT_FALSE(sr.overset);
@@ -344,12 +351,8 @@ TEST(Compose, StoryFittingOnlyWithoutJumpLineEndsOnItsPage) {
 // One line more (5 | 3 + 3) crosses the page change: the jump line takes A1's last line, the
 // last paragraph's first line would then close the column alone (orphan) and moves on with it.
 TEST(Compose, StoryOneLineLongerJumpsAndMovesTheOrphan) {
-  Edition e = edition();
-  e.stories = {story("s")};
-  PageSpec a1 = page("A1"), a2 = page("A2");
-  a1.frames = {frame("s", cell(a1, 0, 2, 0, 5), 2)};
-  a2.frames = {frame("s", cell(a2, 0, 2, 0, 10), 2)};
-  e.pages = {a1, a2};
+  const Edition e = two_page_chain();
+  const PageSpec &a1 = e.pages[0], &a2 = e.pages[1];
   Composed c = run_compose(e, {{"s", article({lines_of(5), lines_of(3, 1), lines_of(3, 2)})}});
   const StoryReport& sr = story_report(c.out, "s");
   EXPECT_FALSE(sr.overset);
