@@ -217,16 +217,6 @@ bool GlyphUsage::contains(FaceId face, std::uint32_t gid) const {
   return it != faces_.end() && it->second.count(gid) != 0;
 }
 
-bool GlyphUsage::covers(const GlyphUsage& other) const {
-  for (const auto& [face, set] : other.faces_) {
-    if (set.empty()) continue;
-    auto it = faces_.find(face);
-    if (it == faces_.end() || !std::includes(it->second.begin(), it->second.end(), set.begin(), set.end()))
-      return false;
-  }
-  return true;
-}
-
 struct FontSubsetCache::Impl {
   // One slot per (face, glyph set), filled once: page files written in parallel that need the
   // same subset wait for the first writer's hb-subset run instead of repeating it.

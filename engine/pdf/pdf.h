@@ -58,8 +58,6 @@ class GlyphUsage {
   void add(const GlyphUsage& other);
   void add_page(const Page& page);
   bool contains(FaceId face, std::uint32_t gid) const;
-  // Every glyph of `other` is in this usage.
-  bool covers(const GlyphUsage& other) const;
   const std::map<FaceId, std::set<std::uint32_t>>& faces() const { return faces_; }
 
  private:

@@ -197,14 +197,12 @@ int run_build(const BuildArgs& a) {
   // made on other threads while the stories are flowed: the glyphs shaped are the glyphs the
   // pages will use, checked after composition (below).
   t = Clock::now();
-  GlyphUsage shaped;
   std::jthread subsetting;  // joined before writing, or when leaving early
   ComposeHooks hooks;
-  GlyphsByFace shaped_glyphs;
+  GlyphsByFace shaped;
   hooks.glyphs_shaped = [&](GlyphsByFace glyphs) {
-    shaped = GlyphUsage(glyphs);
-    shaped_glyphs = std::move(glyphs);
-    subsets.set_edition_glyphs(shaped);
+    shaped = std::move(glyphs);
+    subsets.set_edition_glyphs(GlyphUsage(shaped));
     subsetting = subsets.prepare_edition_in_background(fonts, po.compress);
   };
   ComposedEdition composed = compose(*edition, articles, fonts, diags, hooks);
@@ -256,7 +254,7 @@ int run_build(const BuildArgs& a) {
   PreflightCache preflight_cache;  // the shared font programs and profile are decoded once
   t = Clock::now();
   {
-    const bool speculation_held = shows_only(composed.pages, shaped_glyphs);
+    const bool speculation_held = shows_only(composed.pages, shaped);
     if (subsetting.joinable()) subsetting.join();
     if (profiling.joinable()) profiling.join();
     // Marks, or a break that re-shaped its neighbourhood, may have set a glyph not shaped before
@@ -266,7 +264,7 @@ int run_build(const BuildArgs& a) {
     if (!speculation_held || subsets.subsets_made() == 0) {
       GlyphUsage used;
       for (const Page& p : composed.pages) used.add_page(p);
-      used.add(shaped);
+      used.add(GlyphUsage(shaped));
       subsets.set_edition_glyphs(std::move(used));
       subsets.prepare_edition(fonts, po.compress);
     }
