@@ -1,6 +1,8 @@
 // analyze/: character classes (rule book §1) and break opportunities (§2: ICU zh line rules
 // plus paiban's tailorings). No fonts involved: glyph-width checks are linebreak's tests.
 #include <gtest/gtest.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
 
 #include <sstream>
 #include <string>
@@ -60,6 +62,28 @@ TEST(AnalyzeClasses, RuleBookTable) {
 
 // §1 rule 1 / T1-2: curly quotes are CJK brackets in Chinese context, Latin otherwise; a pair
 // shares one decision.
+// classify() and shape() set CJK Unified Ideographs (U+4E00..U+9FFF) without asking ICU: class
+// HAN, CJK side, script Han. That shortcut rests on these properties of every code point of the
+// block in the Unicode data ICU carries; should a new ICU disagree, this fails first.
+TEST(AnalyzeClasses, UnifiedIdeographsShortcutAgreesWithIcu) {
+  for (UChar32 c = 0x4E00; c <= 0x9FFF; ++c) {
+    UErrorCode st = U_ZERO_ERROR;
+    ASSERT_EQ(u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH), U_EA_WIDE) << std::hex << c;
+    ASSERT_EQ(u_charType(c), U_OTHER_LETTER) << std::hex << c;
+    ASSERT_FALSE(u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) << std::hex << c;
+    ASSERT_EQ(uscript_getScript(c, &st), USCRIPT_HAN) << std::hex << c;
+  }
+  // And the classes: ideographs at the block's ends and amid Latin, quotes and ambiguous marks.
+  const std::u32string t = U"\u4E00x\u9FFF“\u6587”·\u5B57";
+  const auto info = classify(t, "zh-Hans");
+  for (std::size_t i : {0u, 2u, 4u, 7u}) {
+    EXPECT_EQ(info[i].cls, CharClass::Han) << i;
+    EXPECT_EQ(info[i].side, Side::Cjk) << i;
+    EXPECT_FALSE(info[i].ambiguous) << i;
+  }
+  EXPECT_EQ(info[3].side, Side::Cjk) << "a quote around an ideograph is on the CJK side";
+}
+
 TEST(AnalyzeClasses, T1_2_AmbiguousQuotesByContext) {
   EXPECT_EQ(classes("他说“Hi”"), "HAN HAN OPEN/cjk LATIN LATIN CLOSE/cjk");
   EXPECT_EQ(classes("He said “Hi”"), "LATIN LATIN SPACE LATIN LATIN LATIN LATIN SPACE OPEN/latin LATIN LATIN CLOSE/latin");

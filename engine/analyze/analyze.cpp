@@ -170,6 +170,15 @@ std::vector<CharInfo> classify(std::u32string_view text, std::string_view langua
   for (std::size_t i = 0; i < n; ++i) {
     const char32_t c = text[i];
     CharInfo& ci = out[i];
+    if (c >= 0x4E00 && c <= 0x9FFF) {
+      // CJK Unified Ideographs, ~85 % of a Chinese text: HAN, East Asian Width W for the whole
+      // block (EastAsianWidth.txt: 4E00..9FFF;W), so CJK-strong and on the CJK side — what the
+      // general path below gives, without its four ICU property lookups and the table scans.
+      ci.cls = C::Han;
+      ci.side = Side::Cjk;
+      strong[i] = Strong::Cjk;
+      continue;
+    }
     ci.cls = raw_class(c);
     strong[i] = strong_kind(c, ci.cls);
     if (ci.cls == C::Space || ci.cls == C::Control || ci.cls == C::Combining) {
@@ -307,9 +316,18 @@ struct LineAnalyzer::Icu {
 };
 
 LineAnalyzer::LineAnalyzer(KinsokuLevel level) : level_(level), icu_(std::make_unique<Icu>()) {
-  UErrorCode st = U_ZERO_ERROR;
-  icu_->it.reset(icu::BreakIterator::createLineInstance(icu::Locale(icu_locale_for(level)), st));
-  if (U_FAILURE(st)) icu_->it.reset();
+  // createLineInstance finds, loads and checks the locale's rules every time (~56,000
+  // instructions; a 16-page edition makes 645 analyzers); a clone shares the loaded rules. The
+  // prototypes are per thread, so no iterator is ever used by two threads (ICU break iterators
+  // are not thread-safe), and they are never iterated, only cloned.
+  thread_local std::unique_ptr<icu::BreakIterator> prototypes[static_cast<std::size_t>(KinsokuLevel::Loose) + 1];
+  auto& proto = prototypes[static_cast<std::size_t>(level)];
+  if (!proto) {
+    UErrorCode st = U_ZERO_ERROR;
+    proto.reset(icu::BreakIterator::createLineInstance(icu::Locale(icu_locale_for(level)), st));
+    if (U_FAILURE(st)) proto.reset();
+  }
+  if (proto) icu_->it.reset(proto->clone());
 }
 
 LineAnalyzer::~LineAnalyzer() = default;

@@ -132,6 +132,7 @@ void Parser::decode(std::string_view bytes) {
   std::size_t i = 0;
   if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") i = 3;  // BOM: dropped silently
   int line = 1, column = 1;
+  chars_.reserve(chars_.size() + bytes.size() / 3 + 16);  // Chinese text: 3 bytes a character
   auto push = [&](char32_t c, std::int64_t at) {
     chars_.push_back({c, at, line, column});
     if (c == U'\n') ++line, column = 1;
@@ -147,7 +148,8 @@ void Parser::decode(std::string_view bytes) {
     std::size_t at = i;
     for (std::size_t k = 0; k < valid.size(); ++k) {
       char32_t c = valid[k];
-      const std::size_t len = encode_utf8(c).size();
+      // Bytes of c in UTF-8 (RFC 3629 §3); decode_utf8 accepted only shortest forms.
+      const std::size_t len = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
       if (c == U'\r') {
         // CRLF is one line end; a lone CR (old Mac files) is one too.
         if (k + 1 < valid.size() && valid[k + 1] == U'\n') {

@@ -91,6 +91,20 @@ hb_font_t* Face::hb_font_at(Sp size) const {
   return f;
 }
 
+std::pair<Sp, Sp> Face::ink_extent(Sp size, std::uint32_t gid) const {
+  const auto key = std::make_pair(size, gid);
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = inks_.find(key); it != inks_.end()) return it->second;
+  }
+  hb_glyph_extents_t e{};
+  std::pair<Sp, Sp> r{0, 0};
+  if (hb_font_get_glyph_extents(hb_font_at(size), gid, &e)) r = {e.x_bearing, e.x_bearing + e.width};
+  std::lock_guard lock(mu_);
+  inks_.emplace(key, r);
+  return r;
+}
+
 bool Face::has_char(char32_t c) const { return glyph_for(c) != 0; }
 
 std::uint32_t Face::glyph_for(char32_t c) const {

@@ -53,6 +53,10 @@ class Face {
   std::uint32_t glyph_count() const;
   // Advance of a glyph in font units (for PDF /W arrays).
   int advance_units(std::uint32_t gid) const;
+  // Horizontal ink extent [left, right] of a glyph at `size`, in sp ({0, 0} without outline).
+  // Cached: CFF extents interpret the charstring (~5,000 instructions), and the same few
+  // punctuation glyphs are asked for in every paragraph.
+  std::pair<Sp, Sp> ink_extent(Sp size, std::uint32_t gid) const;
 
  private:
   FaceInfo info_;
@@ -60,6 +64,7 @@ class Face {
   hb_font_t* font_;  // scale = upem
   mutable std::mutex mu_;
   mutable std::map<Sp, hb_font_t*> sized_;
+  mutable std::map<std::pair<Sp, std::uint32_t>, std::pair<Sp, Sp>> inks_;
 };
 
 struct FontRole {

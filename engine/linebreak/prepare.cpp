@@ -58,26 +58,6 @@ bool middle_type(const Atom& a) {
 bool open_type(const Atom& a) { return a.punct.fit == PunctFit::BlankLeft; }
 bool close_type(const Atom& a) { return a.punct.fit == PunctFit::BlankRight; }
 
-// Glyph ink boxes, cached per (face, glyph): a paragraph repeats its marks.
-class InkCache {
- public:
-  explicit InkCache(FontSet& fonts) : fonts_(fonts) {}
-  std::pair<Sp, Sp> ink(FaceId face, Sp size, std::uint32_t gid) {
-    const auto key = std::make_pair(face, gid);
-    auto it = cache_.find(key);
-    if (it != cache_.end()) return it->second;
-    hb_glyph_extents_t e{};
-    std::pair<Sp, Sp> r{0, 0};
-    if (hb_font_get_glyph_extents(fonts_.face(face).hb_font_at(size), gid, &e)) r = {e.x_bearing, e.x_bearing + e.width};
-    cache_.emplace(key, r);
-    return r;
-  }
-
- private:
-  FontSet& fonts_;
-  std::map<std::pair<FaceId, std::uint32_t>, std::pair<Sp, Sp>> cache_;
-};
-
 }  // namespace
 
 PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, const ParagraphStyle& style,
@@ -136,7 +116,6 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
   }
 
   // 5. Atoms (non-space clusters) and the spaces between them.
-  InkCache inks(fonts);
   std::vector<Gap> gaps(1);  // interned into d->gap_table below (step 9)
   d->spaces.emplace_back();
   std::uint32_t pending_space_gb = clusters.empty() ? 0 : clusters.front().gb, pending_space_ge = pending_space_gb;
@@ -178,7 +157,7 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
         style.punct != PunctStyle::Cns) {
       const ShapedGlyph& g = sh.glyphs[c.gb];
       const ShapedRun& run = sh.run_of_glyph(c.gb);
-      auto [il, ir] = inks.ink(run.face, run.size, g.gid);
+      auto [il, ir] = fonts.face(run.face).ink_extent(run.size, g.gid);
       a.punct = classify_punct_glyph(a.cls, adv, il + g.x_offset, ir + g.x_offset, em);
       if (a.punct.fit == PunctFit::BlankLeft || a.punct.fit == PunctFit::BlankRight) {
         // The box is the ink half; the blank half becomes adjustable glue (§9 item model).

@@ -1,14 +1,12 @@
 #include "engine/pdf/document.h"
 
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <algorithm>
-#include <atomic>
-
 #include <cstdio>
+#include <memory>
 #include <vector>
 
-#include "engine/base/parallel.h"
 #include "engine/base/text.h"
 #include "engine/pdf/hpdf_internals.h"
 
@@ -113,65 +111,35 @@ HPDF_Dict Document::fast_stream(std::string_view bytes) {
 
 namespace {
 
-// Level 6 (zlib's default, as libharu uses for content streams): on CFF/TrueType programs and
-// ICC profiles level 9 saves well under 1 % of the bytes for about twice the time.
-constexpr int kFlateLevel = 6;
-// Inputs above this are deflated in independent pieces on several threads (the edition's font
-// program, ~1 MB, is compressed while every page writer waits for it). The piece size is fixed,
-// not derived from the core count, so the bytes are the same on every machine.
-constexpr std::size_t kFlatePiece = 256 * 1024;
-// Each piece starts with the previous 32 KiB as its dictionary (RFC 1951's window), so pieces
-// compress as well as one stream would (measured: +0.01 % on Noto CJK programs).
-constexpr std::size_t kFlateWindow = 32 * 1024;
+struct CompressorDel {
+  void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
+};
+using Compressor = std::unique_ptr<libdeflate_compressor, CompressorDel>;
 
-// Raw deflate (RFC 1951) of piece [from, to) of `bytes`; all but the last piece end with a sync
-// flush (an empty stored block: byte-aligned, not final), so the pieces concatenate into one
-// valid deflate stream (the way pigz parallelises gzip).
-bool deflate_piece(std::string_view bytes, std::size_t from, std::size_t to, std::string& out, int level) {
-  z_stream zs{};
-  if (deflateInit2(&zs, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return false;
-  bool ok = true;
-  if (from > 0) {
-    const std::size_t dict = std::min(from, kFlateWindow);
-    ok = deflateSetDictionary(&zs, reinterpret_cast<const Bytef*>(bytes.data() + from - dict), static_cast<uInt>(dict)) == Z_OK;
-  }
-  const bool last = to == bytes.size();
-  out.assign(deflateBound(&zs, static_cast<uLong>(to - from)) + 16, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data() + from));
-  zs.avail_in = static_cast<uInt>(to - from);
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  const int rc = ok ? deflate(&zs, last ? Z_FINISH : Z_SYNC_FLUSH) : Z_STREAM_ERROR;
-  ok = ok && (last ? rc == Z_STREAM_END : rc == Z_OK && zs.avail_in == 0);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return ok;
+// Font programs, ICC profiles: libdeflate level 6 makes the edition's 1.28 MB Noto CJK program
+// 1,011,059 bytes in 24 ms, where zlib level 6 made 1,013,965 in 58 ms (one core, bench plate;
+// docs/performance.md). Higher levels save < 0.2 % for up to 1.4x the time.
+constexpr int kFlateLevel = 6;
+// Page content, ToUnicode, CIDToGIDMap: level 1, 0.32 ms for a bench page's 57 KB content (15.8 KB
+// out; level 6: 1.1 ms, 13.5 KB). A plate is ~90 % font program, so the ratio hardly shows.
+constexpr int kFlateFastLevel = 1;
+
+// One zlib-format (RFC 1950) stream; libdeflate compresses the whole buffer at once, so the bytes
+// depend only on the input and the level, on every machine.
+std::string flate_compress_at(std::string_view bytes, int level) {
+  Compressor c(libdeflate_alloc_compressor(level));
+  if (!c) return {};
+  std::string out(libdeflate_zlib_compress_bound(c.get(), bytes.size()), '\0');
+  const std::size_t n = libdeflate_zlib_compress(c.get(), bytes.data(), bytes.size(), out.data(), out.size());
+  if (n == 0) return {};  // cannot happen with the bound above; treated as "could not compress"
+  out.resize(n);
+  return out;
 }
 
 }  // namespace
 
-static std::string flate_compress_at(std::string_view bytes, int level) {
-  const std::size_t pieces = std::max<std::size_t>(1, (bytes.size() + kFlatePiece - 1) / kFlatePiece);
-  std::vector<std::string> out(pieces);
-  std::atomic<bool> failed{false};
-  parallel_for(pieces, hardware_threads(), [&](std::size_t i) {
-    const std::size_t from = i * kFlatePiece, to = std::min(bytes.size(), from + kFlatePiece);
-    if (!deflate_piece(bytes, from, to, out[i], level)) failed = true;
-  });
-  if (failed) return {};
-
-  // zlib wrapper (RFC 1950): CMF 0x78 (deflate, 32 KiB window), FLG 0x9C (default level) or
-  // 0x01 (fastest; both with their check bits), the pieces, then the Adler-32 of the whole
-  // input, big-endian.
-  std::string z = level == 1 ? "\x78\x01" : "\x78\x9C";
-  for (const auto& piece : out) z += piece;
-  const uLong adler = adler32_z(adler32_z(0, nullptr, 0), reinterpret_cast<const Bytef*>(bytes.data()), bytes.size());
-  for (int shift = 24; shift >= 0; shift -= 8) z += static_cast<char>((adler >> shift) & 0xFF);
-  return z;
-}
-
 std::string flate_compress(std::string_view bytes) { return flate_compress_at(bytes, kFlateLevel); }
-std::string flate_compress_fast(std::string_view bytes) { return flate_compress_at(bytes, 1); }
+std::string flate_compress_fast(std::string_view bytes) { return flate_compress_at(bytes, kFlateFastLevel); }
 
 HPDF_Array Document::array() { return HPDF_Array_New(hi::mmgr(doc_)); }
 

@@ -100,7 +100,7 @@ std::string to_unicode_cmap(const std::map<std::uint16_t, std::u32string>& text_
 HPDF_Dict embed_font(Document& doc, const Face& face, const FontSubset& subset,
                      const std::set<std::uint32_t>& gids, const std::vector<std::int32_t>& width,
                      const std::vector<const std::u32string*>& text,
-                     std::string_view deflated_program) {
+                     std::string_view deflated_program, HPDF_Dict into) {
   const std::string base = subset.base_font();
   const bool cff = subset.format == FontFormat::Cff;
   const Metrics m = metrics(face);
@@ -173,13 +173,7 @@ HPDF_Dict embed_font(Document& doc, const Face& face, const FontSubset& subset,
   doc.add_int(cid, "DW", dw);
   doc.add(cid, "W", warr);
   if (!cff) {
-    std::string map;
-    map.reserve(subset.cid_to_gid.size() * 2);
-    for (std::uint16_t g : subset.cid_to_gid) {
-      map += static_cast<char>(g >> 8);
-      map += static_cast<char>(g & 0xFF);
-    }
-    HPDF_Dict c2g = doc.fast_stream(map);
+    HPDF_Dict c2g = doc.prefiltered_stream(subset.cid_to_gid_bytes, subset.cid_to_gid_deflated);
     doc.add(cid, "CIDToGIDMap", c2g);
   }
 
@@ -189,7 +183,7 @@ HPDF_Dict embed_font(Document& doc, const Face& face, const FontSubset& subset,
       text_of_code[static_cast<std::uint16_t>(c)] = *text[gid];
   HPDF_Dict tu = doc.fast_stream(to_unicode_cmap(text_of_code));
 
-  HPDF_Dict type0 = doc.indirect_dict();
+  HPDF_Dict type0 = into ? into : doc.indirect_dict();
   doc.add_name(type0, "Type", "Font");
   doc.add_name(type0, "Subtype", "Type0");
   doc.add_name(type0, "BaseFont", base.c_str());

@@ -21,10 +21,12 @@ namespace paiban::pdf {
 // (the glyphs this document shows); /W and ToUnicode are written for those glyphs.
 // `deflated_program` is subset.program already Flate-compressed (shared by the files of an
 // edition); when empty, libharu compresses the program itself.
+// `into`: an indirect dictionary made earlier to become the Type 0 font (pages already refer to
+// it); null: a new one.
 HPDF_Dict embed_font(Document& doc, const Face& face, const FontSubset& subset,
                      const std::set<std::uint32_t>& gids, const std::vector<std::int32_t>& width,
                      const std::vector<const std::u32string*>& text,
-                     std::string_view deflated_program = {});
+                     std::string_view deflated_program = {}, HPDF_Dict into = nullptr);
 
 // The ToUnicode CMap program (PDF 32000-1 §9.10.3) for code → text.
 std::string to_unicode_cmap(const std::map<std::uint16_t, std::u32string>& text_of_code);

@@ -175,6 +175,12 @@ std::shared_ptr<FontSubset> make_subset(const Face& face, FaceId id, const std::
       out->cid_to_gid[g] = static_cast<std::uint16_t>(*n);
       out->code[g] = static_cast<std::uint16_t>(g);
     }
+    out->cid_to_gid_bytes.reserve(out->cid_to_gid.size() * 2);
+    for (std::uint16_t n : out->cid_to_gid) {
+      out->cid_to_gid_bytes += static_cast<char>(n >> 8);
+      out->cid_to_gid_bytes += static_cast<char>(n & 0xFF);
+    }
+    out->cid_to_gid_deflated = flate_compress_fast(out->cid_to_gid_bytes);
   }
   out->code_of.assign(out->glyphs.empty() ? 0 : *out->glyphs.rbegin() + 1, -1);
   for (const auto& [g, c] : out->code) out->code_of[g] = c;
@@ -241,6 +247,10 @@ struct FontSubsetCache::Impl {
     std::once_flag once;
     std::array<std::uint8_t, 32> value{};
   };
+  struct Codes {
+    std::once_flag once;
+    std::shared_ptr<const std::vector<std::int32_t>> code_of;
+  };
   // The slot of a face's edition subset: a file whose glyphs of that face are all edition glyphs
   // (every file, normally) finds it here without building and comparing the glyph-set key.
   // Called with `mu` held.
@@ -268,6 +278,7 @@ struct FontSubsetCache::Impl {
   std::map<std::pair<const char*, std::size_t>, std::shared_ptr<Digest>> digests;
   std::map<std::pair<FaceId, std::set<std::uint32_t>>, std::shared_ptr<Slot>> slots;
   std::map<const pdf::FontSubset*, std::shared_ptr<Deflated>> programs;
+  std::map<FaceId, std::shared_ptr<Codes>> codes;
   std::map<std::pair<std::string, PdfStandard>, std::shared_ptr<Profile>> profiles;
   std::size_t made = 0;
 };
@@ -333,6 +344,33 @@ std::shared_ptr<const pdf::FontSubset> FontSubsetCache::subset_of(const Face& f,
     diags.error("pdf.font-subset-failed", {f.info().path},
                 "cannot subset " + f.info().postscript_name + ": " + slot->error);
   return slot->subset;
+}
+
+std::shared_ptr<const std::vector<std::int32_t>> FontSubsetCache::predicted_codes(const Face& f, FaceId face) {
+  std::shared_ptr<Impl::Codes> c;
+  {
+    std::lock_guard lock(impl_->mu);
+    auto& slot = impl_->codes[face];
+    if (!slot) slot = std::make_shared<Impl::Codes>();
+    c = slot;
+  }
+  std::call_once(c->once, [&] {
+    const std::uint32_t count = f.glyph_count();
+    std::vector<std::int32_t> code(count, -1);
+    if (f.info().format != FontFormat::Cff) {
+      // CIDFontType2: CID = original glyph id (make_subset's /CIDToGIDMap maps it to the subset's).
+      for (std::uint32_t g = 0; g < count && g <= 0xFFFF; ++g) code[g] = static_cast<std::int32_t>(g);
+    } else {
+      // CID-keyed CFF: the glyph's CID in the original charset, which hb-subset keeps (make_subset
+      // refuses a subset that renumbers). Name-keyed CFF codes are subset glyph ids: unknown here.
+      pdf::HbBlob cff(hb_face_reference_table(f.hb_face(), HB_TAG('C', 'F', 'F', ' ')));
+      const auto info = pdf::parse_cff(pdf::blob_data(cff.get()));
+      if (!info || !info->cid_keyed || info->charset.size() < count) return;
+      for (std::uint32_t g = 0; g < count; ++g) code[g] = info->charset[g];
+    }
+    c->code_of = std::make_shared<const std::vector<std::int32_t>>(std::move(code));
+  });
+  return c->code_of;
 }
 
 std::shared_ptr<const std::string> FontSubsetCache::deflated_program(const pdf::FontSubset& subset) {

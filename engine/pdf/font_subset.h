@@ -25,8 +25,11 @@ struct FontSubset {
   std::map<std::uint32_t, std::uint16_t> code;
   // The same, dense by original glyph id (−1: not in the subset), for per-glyph lookups.
   std::vector<std::int32_t> code_of;
-  // TrueType only: /CIDToGIDMap, indexed by CID.
+  // TrueType only: /CIDToGIDMap, indexed by CID; as the stream's bytes (2 bytes per CID,
+  // big-endian) and those deflated, made once per subset: every page file of an edition embeds
+  // the same map (42 KB for a Latin face, built and deflated per page before).
   std::vector<std::uint16_t> cid_to_gid;
+  std::string cid_to_gid_bytes, cid_to_gid_deflated;
   // True when code == original glyph id for every glyph: the Noto CJK fonts are CID-keyed with
   // CID == GID (ROS Adobe-Identity-0), and hb-subset keeps each glyph's CID in the subset charset;
   // TrueType keeps CID == original GID through the CIDToGIDMap.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <memory>
 
 #include "engine/base/atomic_file.h"
 #include "engine/base/text.h"
@@ -65,6 +66,8 @@ struct FaceUse {
   std::vector<std::int32_t> width;
   std::vector<const std::u32string*> text;
   std::shared_ptr<const FontSubset> subset;
+  // Codes by glyph id known before the subset (FontSubsetCache::predicted_codes); null: the subset's.
+  std::shared_ptr<const std::vector<std::int32_t>> predicted;
   std::shared_ptr<const std::string> deflated;  // borrowed by the document until it is saved
   HPDF_Dict object = nullptr;
   ContentFont content{};
@@ -80,33 +83,62 @@ class Writer : public ContentResources {
          FontSubsetCache& cache)
       : pages_(pages), fonts_(fonts), options_(options), diags_(diags), cache_(cache) {}
 
-  std::optional<std::string> run() {
-    const std::size_t errors_before = diags_.count(Severity::Error);
-    auto failed = [&] { return diags_.count(Severity::Error) > errors_before; };
-
-    std::shared_ptr<const OutputProfile> profile;
-    if (!check_options(profile)) return std::nullopt;
-    if (!check_pages()) return std::nullopt;
+  // Step 1 (draft_pdf): everything that does not need the font subsets — the checks, the glyphs
+  // each face shows, and every page with its content; glyph codes come from the cache's
+  // prediction (hb-subset keeps CIDs), so hb-subset may still be running on another thread.
+  bool draft() {
+    errors_before_ = diags_.count(Severity::Error);
+    if (!check_options(profile_) || !check_pages()) return false;
     collect_glyphs();
-    if (failed()) return std::nullopt;
-    for (auto& [face, use] : faces_) {
-      use.subset = cache_.subset(fonts_, face, use.gids, diags_);
-      if (!use.subset) return std::nullopt;
+    if (failed()) return false;
+    doc_owned_ = std::make_unique<Document>(options_.compress);
+    doc_ = doc_owned_.get();
+    if (!doc_->ok()) {
+      libharu_failed(*doc_);
+      return false;
     }
-
-    Document doc(options_.compress);
-    doc_ = &doc;
-    if (!doc.ok()) return libharu_failed(doc);
-    for (auto& use : faces_by_order_) embed(*use);
+    for (FaceUse* use : faces_by_order_) {
+      use->predicted = cache_.predicted_codes(fonts_.face(use->face), use->face);
+      if (!use->predicted) {  // codes only the subset knows: wait for it now
+        use->subset = cache_.subset(fonts_, use->face, use->gids, diags_);
+        if (!use->subset) return false;
+      }
+      use->object = doc_->indirect_dict();  // the Type 0 font, completed by embed()
+      use->content = ContentFont{use->resource, use->predicted ? use->predicted.get() : &use->subset->code_of,
+                                 &use->width, &use->text};
+    }
     for (const Page* page : pages_) add_page(*page);
+    return !failed();
+  }
+
+  // Step 2 (finish_pdf): the subsets (waiting for them if need be), fonts, metadata, PDF/X, the
+  // serialised file with its /ID.
+  std::optional<std::string> finish() {
+    if (!drafted_) return std::nullopt;
+    for (FaceUse* use : faces_by_order_) {
+      if (!use->subset) use->subset = cache_.subset(fonts_, use->face, use->gids, diags_);
+      if (!use->subset) return std::nullopt;
+      if (use->predicted)
+        for (std::uint32_t g : use->gids)
+          if (g >= use->subset->code_of.size() || use->subset->code_of[g] != (*use->predicted)[g]) {
+            // The content already written shows the predicted code: a subset that disagrees
+            // would show another glyph. make_subset checks CIDs are kept, so this is a bug.
+            diags_.error("pdf.font-subset-failed", {fonts_.face(use->face).info().path},
+                         "subset of " + fonts_.face(use->face).info().postscript_name + " gives glyph " +
+                             std::to_string(g) + " another code than the page content shows");
+            return std::nullopt;
+          }
+      embed(*use);
+    }
     if (failed()) return std::nullopt;
+    Document& doc = *doc_;
 
     DocumentMetadata meta;
     meta.epoch = options_.source_date_epoch ? *options_.source_date_epoch : static_cast<std::int64_t>(std::time(nullptr));
     meta.producer = std::string("paiban ") + PAIBAN_VERSION + " (libharu " + HPDF_GetVersion() + ")";
     if (options_.standard == PdfStandard::X4) meta.document_id = input_uuid();  // XMP only
     write_info(doc, options_, meta);
-    if (options_.standard != PdfStandard::None) write_output_intent(doc, options_, *profile);
+    if (options_.standard != PdfStandard::None) write_output_intent(doc, options_, *profile_);
     if (options_.standard == PdfStandard::X4) write_xmp(doc, options_, meta);
     // Checklist P02: PDF/X-1a:2003 is PDF 1.4; PDF/X-4 is PDF 1.6. Nothing we write needs more.
     hpdf_internal::set_pdf_version(doc.get(), options_.standard == PdfStandard::X4 ? HPDF_VER_16 : HPDF_VER_14);
@@ -126,6 +158,12 @@ class Writer : public ContentResources {
     return bytes;
   }
 
+  void set_drafted(bool ok) { drafted_ = ok; }
+
+ private:
+  bool failed() const { return diags_.count(Severity::Error) > errors_before_; }
+
+ public:
   // --- ContentResources ----------------------------------------------------------------------
 
   const ContentFont* font(FaceId face) override {
@@ -297,9 +335,8 @@ class Writer : public ContentResources {
 
   void embed(FaceUse& use) {
     if (doc_->compress()) use.deflated = cache_.deflated_program(*use.subset);
-    use.object = embed_font(*doc_, fonts_.face(use.face), *use.subset, use.gids, use.width, use.text,
-                            use.deflated ? std::string_view(*use.deflated) : std::string_view());
-    use.content = ContentFont{use.resource, &use.subset->code_of, &use.width, &use.text};
+    embed_font(*doc_, fonts_.face(use.face), *use.subset, use.gids, use.width, use.text,
+               use.deflated ? std::string_view(*use.deflated) : std::string_view(), use.object);
   }
 
   void add_page(const Page& page) {
@@ -442,6 +479,10 @@ class Writer : public ContentResources {
   const PdfOptions& options_;
   Diagnostics& diags_;
   FontSubsetCache& cache_;
+  std::size_t errors_before_ = 0;
+  bool drafted_ = false;
+  std::shared_ptr<const OutputProfile> profile_;
+  std::unique_ptr<Document> doc_owned_;
   Document* doc_ = nullptr;
   std::map<FaceId, FaceUse> faces_;
   std::vector<FaceUse*> faces_by_order_;
@@ -457,19 +498,63 @@ class Writer : public ContentResources {
 }  // namespace
 }  // namespace pdf
 
+struct PdfDraft::Impl {
+  virtual ~Impl() = default;
+  virtual std::optional<std::string> finish() = 0;
+};
+
+namespace pdf {
+namespace {
+struct Draft final : PdfDraft::Impl {
+  Draft(const std::vector<const Page*>& pages, const FontSet& fonts, const PdfOptions& options, Diagnostics& diags,
+        FontSubsetCache& cache)
+      : pages(pages), options(options), writer(this->pages, fonts, this->options, diags, cache) {}
+  std::optional<std::string> finish() override { return writer.finish(); }
+  std::vector<const Page*> pages;  // the writer keeps references: owned here for the draft's life
+  PdfOptions options;
+  Writer writer;
+};
+}  // namespace
+}  // namespace pdf
+
+PdfDraft::PdfDraft(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PdfDraft::PdfDraft(PdfDraft&&) noexcept = default;
+PdfDraft& PdfDraft::operator=(PdfDraft&&) noexcept = default;
+PdfDraft::~PdfDraft() = default;
+
+PdfDraft draft_pdf(const std::vector<const Page*>& pages, const FontSet& fonts, const PdfOptions& options,
+                   Diagnostics& diags, FontSubsetCache& cache) {
+  auto impl = std::make_unique<pdf::Draft>(pages, fonts, options, diags, cache);
+  impl->writer.set_drafted(impl->writer.draft());
+  return PdfDraft(std::move(impl));
+}
+
+std::optional<std::string> finish_pdf(PdfDraft& draft) {
+  if (!draft.impl_) return std::nullopt;
+  auto bytes = draft.impl_->finish();
+  draft.impl_.reset();  // the document and its borrowed streams go now, not with the caller's draft
+  return bytes;
+}
+
 std::optional<std::string> make_pdf(const std::vector<const Page*>& pages, const FontSet& fonts,
                                     const PdfOptions& options, Diagnostics& diags, FontSubsetCache& cache) {
-  return pdf::Writer(pages, fonts, options, diags, cache).run();
+  PdfDraft draft = draft_pdf(pages, fonts, options, diags, cache);
+  return finish_pdf(draft);
+}
+
+std::optional<std::string> finish_pdf_file(PdfDraft& draft, const std::string& path, Diagnostics& diags) {
+  auto bytes = finish_pdf(draft);
+  if (!bytes)
+    diags.error("pdf.write-failed", {path}, "the PDF was not written (see the errors above)",
+                "the previous file, if any, is unchanged");
+  return bytes;
 }
 
 std::optional<std::string> make_pdf_file(const std::vector<const Page*>& pages, const FontSet& fonts,
                                          const PdfOptions& options, const std::string& path, Diagnostics& diags,
                                          FontSubsetCache& cache) {
-  auto bytes = make_pdf(pages, fonts, options, diags, cache);
-  if (!bytes)
-    diags.error("pdf.write-failed", {path}, "the PDF was not written (see the errors above)",
-                "the previous file, if any, is unchanged");
-  return bytes;
+  PdfDraft draft = draft_pdf(pages, fonts, options, diags, cache);
+  return finish_pdf_file(draft, path, diags);
 }
 
 bool write_pdf(const std::vector<const Page*>& pages, const FontSet& fonts, const PdfOptions& options,

@@ -98,6 +98,13 @@ class FontSubsetCache {
   std::shared_ptr<const pdf::FontSubset> subset(const FontSet& fonts, FaceId face,
                                                 const std::set<std::uint32_t>& glyphs, Diagnostics& diags);
 
+  // For engine/pdf: by original glyph id, the code (CID under Identity-H) a glyph of `face` has in
+  // every subset this cache makes, known without making one — so a writer can set its pages'
+  // content while hb-subset is still running: the original CID for a CID-keyed CFF face (the
+  // subset keeps it; make_subset checks), the glyph id for TrueType (/CIDToGIDMap maps it).
+  // Null where the code depends on the subset (name-keyed CFF). Computed once per face.
+  std::shared_ptr<const std::vector<std::int32_t>> predicted_codes(const Face& f, FaceId face);
+
   // For engine/pdf: the font program of `subset` (one this cache made) Flate-compressed, once per
   // subset: every page file of an edition embeds the same bytes, so they are deflated once, not
   // once per file. Empty if zlib failed (the writer then lets libharu compress).
@@ -137,6 +144,32 @@ std::optional<std::string> make_pdf_file(const std::vector<const Page*>& pages, 
                                          const PdfOptions& options, const std::string& path, Diagnostics& diags,
                                          FontSubsetCache& cache);
 bool write_pdf_file(const std::string& path, std::string_view bytes, Diagnostics& diags);
+
+// A plate in two steps, for a caller that sets the pages' content while the edition's font subsets
+// are still being made (FontSubsetCache::prepare_edition_in_background): draft_pdf checks the
+// pages, collects their glyphs and writes their content, with glyph codes the cache predicts
+// without a subset; finish_pdf waits for the subsets it needs, checks them against those codes,
+// embeds them and serialises. Both report to the `diags` given to draft_pdf, which must outlive
+// the draft, as must `pages`, `fonts` and `cache`. finish_pdf ends the draft.
+class PdfDraft {
+ public:
+  PdfDraft(PdfDraft&&) noexcept;
+  PdfDraft& operator=(PdfDraft&&) noexcept;
+  ~PdfDraft();
+  struct Impl;
+
+ private:
+  explicit PdfDraft(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  friend PdfDraft draft_pdf(const std::vector<const Page*>&, const FontSet&, const PdfOptions&, Diagnostics&,
+                            FontSubsetCache&);
+  friend std::optional<std::string> finish_pdf(PdfDraft&);
+};
+PdfDraft draft_pdf(const std::vector<const Page*>& pages, const FontSet& fonts, const PdfOptions& options,
+                   Diagnostics& diags, FontSubsetCache& cache);
+std::optional<std::string> finish_pdf(PdfDraft& draft);
+// finish_pdf, reporting pdf.write-failed for `path` as make_pdf_file does.
+std::optional<std::string> finish_pdf_file(PdfDraft& draft, const std::string& path, Diagnostics& diags);
 
 // The PDF bytes without writing a file (preflight in memory, tests). nullopt after reporting.
 std::optional<std::string> make_pdf(const std::vector<const Page*>& pages, const FontSet& fonts,

@@ -146,7 +146,7 @@ std::shared_ptr<QPDFLogger> silent_logger();
 
 // Check groups, one file each.
 void read_pages(Context& ctx);
-void check_qpdf(const std::string& path, std::string_view bytes, Context& ctx);  // P01
+void check_qpdf(Context& ctx);  // P01
 // Opens the PDF from `bytes` when given (named `path`), else reads the file at `path`.
 void open_pdf(QPDF& q, const std::string& path, std::string_view bytes);
 void check_document(Context& ctx);                                 // P02–P10, P14, G01

@@ -206,7 +206,7 @@ std::string fmt_num(double v, int decimals) {
 
 struct PreflightCache::Impl {
   struct Seen {
-    std::string raw;
+    std::shared_ptr<const std::string> raw;     // shared: compared outside the lock
     std::shared_ptr<const std::string> decoded;  // kept for streams a check reads (profiles)
   };
   mutable std::mutex mu;
@@ -218,7 +218,7 @@ struct PreflightCache::Impl {
     auto it = decoded.find({std::string(filters), raw.size()});
     if (it == decoded.end()) return nullptr;
     for (const Seen& seen : it->second)
-      if (seen.raw == raw) return &seen;
+      if (*seen.raw == raw) return &seen;
     return nullptr;
   }
 };
@@ -233,11 +233,29 @@ bool PreflightCache::decoded_before(std::string_view filters, std::string_view r
   return true;
 }
 
+bool PreflightCache::decoded_before(std::string_view filters, std::size_t raw_size,
+                                    const std::function<bool(std::string_view known)>& same) const {
+  std::vector<std::shared_ptr<const std::string>> candidates;
+  {
+    std::lock_guard lock(impl_->mu);
+    auto it = impl_->decoded.find({std::string(filters), raw_size});
+    if (it == impl_->decoded.end()) return false;
+    for (const Impl::Seen& seen : it->second) candidates.push_back(seen.raw);
+  }
+  for (const auto& known : candidates)
+    if (same(*known)) {
+      std::lock_guard lock(impl_->mu);
+      ++impl_->hits;
+      return true;
+    }
+  return false;
+}
+
 void PreflightCache::remember(std::string_view filters, std::string_view raw) {
   if (raw.size() < kMinBytes) return;
   std::lock_guard lock(impl_->mu);
   if (impl_->find(filters, raw)) return;
-  impl_->decoded[{std::string(filters), raw.size()}].push_back({std::string(raw), nullptr});
+  impl_->decoded[{std::string(filters), raw.size()}].push_back({std::make_shared<const std::string>(raw), nullptr});
 }
 
 std::shared_ptr<const std::string> PreflightCache::decoded(std::string_view filters, std::string_view raw) const {
@@ -253,11 +271,11 @@ void PreflightCache::remember_decoded(std::string_view filters, std::string_view
   std::lock_guard lock(impl_->mu);
   auto& list = impl_->decoded[{std::string(filters), raw.size()}];
   for (Impl::Seen& seen : list)
-    if (seen.raw == raw) {
+    if (*seen.raw == raw) {
       seen.decoded = std::move(data);
       return;
     }
-  list.push_back({std::string(raw), std::move(data)});
+  list.push_back({std::make_shared<const std::string>(raw), std::move(data)});
 }
 
 std::size_t PreflightCache::hits() const {
@@ -319,7 +337,7 @@ static PreflightReport run_preflight(const std::string& pdf_path, std::string_vi
   };
   fenced("page tree", [&] { read_pages(ctx); });
   report.pages = static_cast<int>(ctx.pages.size());
-  if (options.qpdf_check) fenced("file structure", [&] { check_qpdf(pdf_path, bytes, ctx); });
+  if (options.qpdf_check) fenced("file structure", [&] { check_qpdf(ctx); });
   fenced("document structure", [&] { check_document(ctx); });
   fenced("page geometry", [&] { check_geometry(ctx); });
   fenced("resources", [&] { check_resources(ctx); });

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <memory>
@@ -128,6 +129,11 @@ class PreflightCache {
   // Streams smaller than this are cheaper to decode than to remember.
   static constexpr std::size_t kMinBytes = 64 * 1024;
   bool decoded_before(std::string_view filters, std::string_view raw) const;
+  // The same without the caller holding the raw bytes: `same(known)` is asked, for each stream of
+  // these filters and raw size decoded before, whether the caller's raw bytes equal `known` (a
+  // plate's 1 MB font program is then compared where it lies instead of copied out first).
+  bool decoded_before(std::string_view filters, std::size_t raw_size,
+                      const std::function<bool(std::string_view known)>& same) const;
   void remember(std::string_view filters, std::string_view raw);
   // The decoded bytes of such a stream, when a check kept them (the output profile, which P07
   // reads in every file); null otherwise.

@@ -16,22 +16,42 @@ namespace {
 struct HbBufferDel { void operator()(hb_buffer_t* b) const { hb_buffer_destroy(b); } };
 using HbBufferPtr = std::unique_ptr<hb_buffer_t, HbBufferDel>;
 
+// CJK Unified Ideographs (U+4E00..U+9FFF), ~85 % of a Chinese text: script Han, general category
+// Lo, not default-ignorable (Scripts.txt, DerivedCoreProperties.txt), so the ICU lookups below
+// are skipped for them.
+bool is_uro_ideograph(char32_t c) { return c >= 0x4E00 && c <= 0x9FFF; }
+
 // Characters that take the face of their neighbours instead of choosing one: combining marks,
 // joiners, variation selectors, spaces. They never force a fallback switch.
 bool follows_neighbour(char32_t c) {
+  if (is_uro_ideograph(c)) return false;
   const auto gc = static_cast<UCharCategory>(u_charType(static_cast<UChar32>(c)));
   if (gc == U_NON_SPACING_MARK || gc == U_ENCLOSING_MARK || gc == U_COMBINING_SPACING_MARK) return true;
   return u_hasBinaryProperty(static_cast<UChar32>(c), UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
          (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF);
 }
 
-hb_script_t script_of(char32_t c) {
-  UErrorCode st = U_ZERO_ERROR;
-  const UScriptCode sc = uscript_getScript(static_cast<UChar32>(c), &st);
-  if (U_FAILURE(st) || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED || sc == USCRIPT_UNKNOWN)
-    return HB_SCRIPT_COMMON;
-  return hb_script_from_string(uscript_getShortName(sc), -1);
-}
+// ICU's script code → HarfBuzz's, by the ISO 15924 name; the last conversion is remembered
+// (neighbouring characters share their script).
+class ScriptOf {
+ public:
+  hb_script_t operator()(char32_t c) {
+    if (is_uro_ideograph(c)) return HB_SCRIPT_HAN;
+    UErrorCode st = U_ZERO_ERROR;
+    const UScriptCode sc = uscript_getScript(static_cast<UChar32>(c), &st);
+    if (U_FAILURE(st) || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED || sc == USCRIPT_UNKNOWN)
+      return HB_SCRIPT_COMMON;
+    if (sc != last_icu_) {
+      last_icu_ = sc;
+      last_hb_ = hb_script_from_string(uscript_getShortName(sc), -1);
+    }
+    return last_hb_;
+  }
+
+ private:
+  UScriptCode last_icu_ = USCRIPT_INVALID_CODE;
+  hb_script_t last_hb_ = HB_SCRIPT_INVALID;
+};
 
 }  // namespace
 
@@ -111,6 +131,7 @@ ShapedText shape(FontSet& fonts, std::u32string_view text, const TextStyle& styl
   // 2. Script per code point, Common/Inherited resolved to the surrounding script.
   std::vector<hb_script_t> script(n);
   hb_script_t last = HB_SCRIPT_COMMON;
+  ScriptOf script_of;
   for (std::size_t i = 0; i < n; ++i) {
     script[i] = script_of(text[i]);
     if (script[i] != HB_SCRIPT_COMMON) last = script[i];

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 
 #include "engine/article/article.h"
 #include "engine/base/atomic_file.h"
+#include "engine/base/parallel.h"
 #include "engine/compose/compose.h"
 #include "engine/descriptor/descriptor.h"
 #include "engine/fonts/fonts.h"
@@ -159,6 +161,12 @@ int run_build(const BuildArgs& a) {
   Diagnostics diags;
   nlohmann::json timing;
 
+  // The font roles and faces do not depend on the edition: they are read on another thread while
+  // the descriptor and articles are read on this one (step 3 waits for them).
+  Diagnostics font_diags;
+  std::optional<FontSet> font_set;
+  std::jthread font_loading([&] { font_set.emplace(FontRoles::load(FontRoles::default_path(), font_diags)); });
+
   // 1. Descriptor. A broken descriptor writes nothing at all.
   auto t = Clock::now();
   std::optional<Edition> edition = load_edition(a.edition, diags);
@@ -187,9 +195,11 @@ int run_build(const BuildArgs& a) {
     if (auto art = read_article(s.article, diags)) articles.emplace(s.id, std::move(*art));
   timing["articles_ms"] = ms_since(t);
 
-  // 3. Fonts.
+  // 3. Fonts (waiting for them).
   t = Clock::now();
-  FontSet fonts(FontRoles::load(FontRoles::default_path(), diags));
+  font_loading.join();
+  diags.append(font_diags);
+  FontSet& fonts = *font_set;
   timing["fonts_ms"] = ms_since(t);
 
   // 4. Compose every page (analysis, shaping, breaking, flow, furniture, jump lines). Once the
@@ -253,47 +263,64 @@ int run_build(const BuildArgs& a) {
   }
   PreflightCache preflight_cache;  // the shared font programs and profile are decoded once
   t = Clock::now();
-  {
-    const bool speculation_held = shows_only(composed.pages, shaped);
+  // Marks, or a break that re-shaped its neighbourhood, may have set a glyph not shaped before
+  // the flow: then the edition subsets are made again for all glyphs (each file embeds the same
+  // program), rather than once more per file that has the glyph. Otherwise the subsets made
+  // early may still be in the making: the page writers draft their pages meanwhile.
+  const bool speculation_held = subsetting.joinable() && shows_only(composed.pages, shaped);
+  if (profiling.joinable()) profiling.join();
+  if (!speculation_held) {
     if (subsetting.joinable()) subsetting.join();
-    if (profiling.joinable()) profiling.join();
-    // Marks, or a break that re-shaped its neighbourhood, may have set a glyph not shaped before
-    // the flow: then the edition subsets are made again for all glyphs (each file embeds the
-    // same program), rather than once more per file that has the glyph.
-    timing["font_subsets_early"] = speculation_held && subsets.subsets_made() > 0;
-    if (!speculation_held || subsets.subsets_made() == 0) {
-      GlyphUsage used;
-      for (const Page& p : composed.pages) used.add_page(p);
-      used.add(GlyphUsage(shaped));
-      subsets.set_edition_glyphs(std::move(used));
-      subsets.prepare_edition(fonts, po.compress);
-    }
+    GlyphUsage used;
+    for (const Page& p : composed.pages) used.add_page(p);
+    used.add(GlyphUsage(shaped));
+    subsets.set_edition_glyphs(std::move(used));
+    subsets.prepare_edition(fonts, po.compress);
   }
-  timing["font_subsets_ms"] = ms_since(t);  // waiting for them after composition
+  timing["font_subsets_early"] = speculation_held;
+  timing["font_subsets_ms"] = ms_since(t);  // made again after composition (0 when made early)
   const std::size_t n = composed.pages.size();
   std::vector<PageOutcome> outcomes(n);
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   const unsigned jobs = std::min<unsigned>(a.jobs > 0 ? static_cast<unsigned>(a.jobs) : hw, std::max<std::size_t>(1, n));
-  std::atomic<std::size_t> next{0};
   std::mutex progress_mu;
   const bool tty = ::isatty(2) && !a.quiet;
   std::size_t done = 0;
   t = Clock::now();
+
+  // 5a. Drafts: every page's content, with the glyph codes the subsets will have, while hb-subset
+  // and deflate of the font programs run on the subset thread — so one thread fewer here while
+  // it does (more would only take turns with it).
+  std::vector<std::optional<PdfDraft>> drafts(n);
+  auto draft_page = [&](std::size_t i) {
+    const Page& page = composed.pages[i];
+    PageOutcome& o = outcomes[i];
+    o.file = (fs::path(a.out) / (page.label + ".pdf")).string();
+    if (failed_pages.count(page.label)) return;
+    PdfOptions opt = po;
+    opt.title = edition->meta.paper.empty() ? page.label : edition->meta.paper + " " + page.label;
+    const auto tw = Clock::now();
+    drafts[i] = draft_pdf({&page}, fonts, opt, o.diags, subsets);
+    o.write_ms = ms_since(tw);
+  };
+  const unsigned draft_jobs = speculation_held && jobs > 1 ? jobs - 1 : jobs;
+  parallel_for(n, draft_jobs, draft_page);
+  timing["pdf_drafts_ms"] = ms_since(t);
+  std::atomic<std::size_t> next{0};
   FileCommitter committer(outcomes);
   auto worker = [&] {
     for (std::size_t i; (i = next.fetch_add(1)) < n;) {
       const Page& page = composed.pages[i];
       PageOutcome& o = outcomes[i];
-      o.file = (fs::path(a.out) / (page.label + ".pdf")).string();
       if (failed_pages.count(page.label)) {
         o.diags.note("build.page-skipped", SourceLoc::on_page(page.label),
                      "not written because of the errors above; the previous " + page.label + ".pdf is untouched");
       } else {
-        PdfOptions opt = po;
-        opt.title = edition->meta.paper.empty() ? page.label : edition->meta.paper + " " + page.label;
+        // 5b. The subsets (waiting for them on the first pages), fonts, file, preflight.
         const auto tw = Clock::now();
-        std::optional<std::string> bytes = make_pdf_file({&page}, fonts, opt, o.file, o.diags, subsets);
-        o.write_ms = ms_since(tw);
+        std::optional<std::string> bytes = finish_pdf_file(*drafts[i], o.file, o.diags);
+        drafts[i].reset();
+        o.write_ms += ms_since(tw);
         const auto& found = o.diags.all();
         if (!bytes && std::any_of(found.begin(), found.end(), [](const Diagnostic& d) {
               return d.severity == Severity::Error && is_input_problem(d.code);
