@@ -16,6 +16,7 @@
 #include "engine/pdf/content.h"
 #include "engine/pdf/document.h"
 #include "engine/pdf/font_subset.h"
+#include "engine/pdf/sha256.h"
 #include "test_pdf_helpers.h"
 
 using namespace paiban;
@@ -991,6 +992,35 @@ TEST(Pdf, BadDisplayListIsReported) {
   Diagnostics d2;
   EXPECT_FALSE(write_pdf({&zero}, fonts(), plate_options(), out, d2));
   EXPECT_EQ(d2.count_code("pdf.bad-page"), 1u);
+}
+
+// SHA-256 (nettle) against FIPS 180-2's examples, in one piece and fed in odd pieces, and a copy
+// of a running hash going on by itself (the writer hashes a shared prefix once).
+TEST(Pdf, Sha256MatchesTheStandardsExamples) {
+  auto hex = [](const std::array<std::uint8_t, 32>& d) {
+    std::string s;
+    char b[3];
+    for (auto x : d) {
+      std::snprintf(b, sizeof b, "%02x", x);
+      s += b;
+    }
+    return s;
+  };
+  EXPECT_EQ(hex(pdf::sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(hex(pdf::sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  const std::string million(1000000, 'a');
+  EXPECT_EQ(hex(pdf::sha256(million)), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  pdf::Sha256 pieces;
+  for (std::size_t at = 0, step = 1; at < million.size(); at += step, step = step * 3 % 997 + 1)
+    pieces.update(std::string_view(million).substr(at, step));
+  EXPECT_EQ(hex(pieces.finish()), hex(pdf::sha256(million)));
+  pdf::Sha256 prefix;
+  prefix.update("ab");
+  pdf::Sha256 copy = prefix;
+  copy.update("c");
+  EXPECT_EQ(hex(copy.finish()), hex(pdf::sha256("abc")));
+  prefix.update("cd");
+  EXPECT_EQ(hex(prefix.finish()), hex(pdf::sha256("abcd")));
 }
 
 // flate_compress / flate_compress_fast (libdeflate): one valid zlib stream that zlib inflates back

@@ -7,7 +7,7 @@ PAIBAN_PACKAGES=(
   # build
   g++ cmake make ninja-build pkg-config
   # engine libraries
-  libharfbuzz-dev libfreetype-dev libfontconfig-dev libicu-dev libhpdf-dev zlib1g-dev libdeflate-dev
+  libharfbuzz-dev libfreetype-dev libfontconfig-dev libicu-dev libhpdf-dev zlib1g-dev libdeflate-dev nettle-dev
   libtoml11-dev libcli11-dev libfmt-dev nlohmann-json3-dev liblcms2-dev libqpdf-dev
   libjpeg-dev libpng-dev
   # fonts for the default roles (宋/黑 → Noto CJK, 楷 → AR PL UKai)

@@ -281,6 +281,7 @@ struct FontSubsetCache::Impl {
   std::map<FaceId, std::shared_ptr<Codes>> codes;
   std::map<std::pair<std::string, PdfStandard>, std::shared_ptr<Profile>> profiles;
   std::size_t made = 0;
+  bool edition_prepared = false;  // prepare_edition(_in_background) done for the current edition
 };
 
 FontSubsetCache::FontSubsetCache() : impl_(std::make_unique<Impl>()) {}
@@ -290,6 +291,7 @@ void FontSubsetCache::set_edition_glyphs(GlyphUsage usage) {
   std::lock_guard lock(impl_->mu);
   impl_->edition = std::move(usage);
   impl_->edition_slots.clear();
+  impl_->edition_prepared = false;
 }
 
 void FontSubsetCache::prepare_edition(const FontSet& fonts, bool compress) {
@@ -309,7 +311,14 @@ std::jthread FontSubsetCache::prepare_edition_in_background(const FontSet& fonts
       auto s = subset_of(*faces[i].second, faces[i].first, {}, quiet);
       if (s && compress) deflated_program(*s);
     });
+    std::lock_guard lock(impl_->mu);
+    impl_->edition_prepared = true;
   });
+}
+
+bool FontSubsetCache::edition_prepared() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->edition_prepared;
 }
 
 std::size_t FontSubsetCache::subsets_made() const {

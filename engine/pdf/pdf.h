@@ -90,6 +90,9 @@ class FontSubsetCache {
   // flowing its stories, which may load more faces into `fonts`): the faces are looked up now,
   // on the calling thread. Join the thread (or let it go out of scope) before writing with this cache.
   std::jthread prepare_edition_in_background(const FontSet& fonts, bool compress);
+  // Whether prepare_edition(_in_background) has finished for the current edition glyphs (the
+  // subsets made, or failed): a caller drafting pages meanwhile stops drafting ahead then.
+  bool edition_prepared() const;
   // hb-subset runs made so far (tracing and tests: an edition should need one per face).
   std::size_t subsets_made() const;
 

@@ -288,11 +288,14 @@ int run_build(const BuildArgs& a) {
   std::size_t done = 0;
   t = Clock::now();
 
-  // 5a. Drafts: every page's content, with the glyph codes the subsets will have, while hb-subset
-  // and deflate of the font programs run on the subset thread — so one thread fewer here while
-  // it does (more would only take turns with it).
+  // 5a. Drafts: pages' content, with the glyph codes the subsets will have, while hb-subset and
+  // deflate of the font programs run on the subset thread — on one thread fewer than the writers
+  // (more would only take turns with it), and only until the subsets exist: drafting further
+  // ahead gains nothing then, and each draft holds its page's tables until it is finished.
   std::vector<std::optional<PdfDraft>> drafts(n);
+  std::vector<char> drafted(n, 0);
   auto draft_page = [&](std::size_t i) {
+    drafted[i] = 1;
     const Page& page = composed.pages[i];
     PageOutcome& o = outcomes[i];
     o.file = (fs::path(a.out) / (page.label + ".pdf")).string();
@@ -303,13 +306,23 @@ int run_build(const BuildArgs& a) {
     drafts[i] = draft_pdf({&page}, fonts, opt, o.diags, subsets);
     o.write_ms = ms_since(tw);
   };
-  const unsigned draft_jobs = speculation_held && jobs > 1 ? jobs - 1 : jobs;
-  parallel_for(n, draft_jobs, draft_page);
+  std::atomic<std::size_t> next_draft{0};
+  std::atomic<std::size_t> drafted_ahead{0};
+  auto draft_ahead = [&](std::size_t) {
+    for (std::size_t i; !subsets.edition_prepared() && (i = next_draft.fetch_add(1)) < n;) {
+      draft_page(i);
+      ++drafted_ahead;
+    }
+  };
+  const unsigned draft_jobs = jobs > 1 ? jobs - 1 : 1;
+  if (speculation_held) parallel_for(draft_jobs, draft_jobs, draft_ahead);
   timing["pdf_drafts_ms"] = ms_since(t);
+  timing["pdf_drafted_ahead"] = drafted_ahead.load();
   std::atomic<std::size_t> next{0};
   FileCommitter committer(outcomes);
   auto worker = [&] {
     for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+      if (!drafted[i]) draft_page(i);
       const Page& page = composed.pages[i];
       PageOutcome& o = outcomes[i];
       if (failed_pages.count(page.label)) {
