@@ -195,6 +195,16 @@ TEST(E2eBuild, EveryPlateEmbedsTheEditionSubsetsMadeEarlyOrAgain) {
     ASSERT_NE(r.exit_code, 4) << r.err;
     const auto report = nlohmann::json::parse(read_file(out + "/report.json"));
     EXPECT_EQ(report["timing"]["font_subsets_early"].get<bool>(), early) << paper;
+    // The timeline: text shaped, then subsets ready (early: while composing or drafting; made
+    // again: after composition), both within the run; pages drafted ahead are some of the four.
+    const auto& timing = report["timing"];
+    EXPECT_GT(timing["text_shaped_at_ms"].get<double>(), 0.0) << paper;
+    EXPECT_GT(timing["font_subsets_ready_at_ms"].get<double>(), timing["text_shaped_at_ms"].get<double>()) << paper;
+    EXPECT_LE(timing["font_subsets_ready_at_ms"].get<double>(), timing["total_ms"].get<double>()) << paper;
+    EXPECT_LE(timing["pdf_drafted_ahead"].get<int>(), 4) << paper;
+    if (!early) {
+      EXPECT_EQ(timing["pdf_drafted_ahead"].get<int>(), 0) << "made again: nothing to draft ahead of";
+    }
     const auto files = plates(out);
     ASSERT_EQ(files.size(), 4u);
     const std::set<std::string> first = embedded_fonts(out + "/" + files.begin()->first);

@@ -210,10 +210,15 @@ int run_build(const BuildArgs& a) {
   std::jthread subsetting;  // joined before writing, or when leaving early
   ComposeHooks hooks;
   GlyphsByFace shaped;
+  std::atomic<double> shaped_at_ms{-1}, subsets_ready_at_ms{-1};  // report.json: the timeline
   hooks.glyphs_shaped = [&](GlyphsByFace glyphs) {
+    shaped_at_ms = ms_since(t_start);
     shaped = std::move(glyphs);
     subsets.set_edition_glyphs(GlyphUsage(shaped));
-    subsetting = subsets.prepare_edition_in_background(fonts, po.compress);
+    subsetting = std::jthread([&, work = subsets.prepare_edition_in_background(fonts, po.compress)]() mutable {
+      work.join();
+      subsets_ready_at_ms = ms_since(t_start);
+    });
   };
   ComposedEdition composed = compose(*edition, articles, fonts, diags, hooks);
   timing["compose_ms"] = ms_since(t);
@@ -276,8 +281,10 @@ int run_build(const BuildArgs& a) {
     used.add(GlyphUsage(shaped));
     subsets.set_edition_glyphs(std::move(used));
     subsets.prepare_edition(fonts, po.compress);
+    subsets_ready_at_ms = ms_since(t_start);
   }
   timing["font_subsets_early"] = speculation_held;
+  timing["text_shaped_at_ms"] = shaped_at_ms.load();
   timing["font_subsets_ms"] = ms_since(t);  // made again after composition (0 when made early)
   const std::size_t n = composed.pages.size();
   std::vector<PageOutcome> outcomes(n);
@@ -385,6 +392,8 @@ int run_build(const BuildArgs& a) {
   }
   if (tty) std::cerr << '\n';
   timing["pdf_and_preflight_ms"] = ms_since(t);
+  if (subsetting.joinable()) subsetting.join();
+  timing["font_subsets_ready_at_ms"] = subsets_ready_at_ms.load();
 
   // 6. Proofs (PNG per page; changed regions against last night's proofs).
   if (a.proofs || !a.diff_against.empty()) {
