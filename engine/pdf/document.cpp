@@ -116,12 +116,13 @@ struct CompressorDel {
 };
 using Compressor = std::unique_ptr<libdeflate_compressor, CompressorDel>;
 
-// Font programs, ICC profiles: libdeflate level 6 makes the edition's 1.28 MB Noto CJK program
-// 1,011,059 bytes in 24 ms, where zlib level 6 made 1,013,965 in 58 ms (one core, bench plate;
-// docs/performance.md). Higher levels save < 0.2 % for up to 1.4x the time.
+// ICC profiles (and callers that are not waiting): libdeflate level 6 makes the edition's 1.28 MB
+// Noto CJK program 1,011,059 bytes in 24 ms, where zlib level 6 made 1,013,965 in 58 ms (one
+// core, bench plate; docs/performance.md). Higher levels save < 0.2 % for up to 1.4x the time.
 constexpr int kFlateLevel = 6;
-// Page content, ToUnicode, CIDToGIDMap: level 1, 0.32 ms for a bench page's 57 KB content (15.8 KB
-// out; level 6: 1.1 ms, 13.5 KB). A plate is ~90 % font program, so the ratio hardly shows.
+// Page content, ToUnicode, CIDToGIDMap, font programs: level 1, 0.32 ms for a bench page's 57 KB
+// content (15.8 KB out; level 6: 1.1 ms, 13.5 KB); 12 ms for the font program above (1,030,798
+// bytes). A plate is ~90 % font program: +1.7 % bytes for half the time the writers wait.
 constexpr int kFlateFastLevel = 1;
 
 // One zlib-format (RFC 1950) stream; libdeflate compresses the whole buffer at once, so the bytes

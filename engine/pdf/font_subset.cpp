@@ -390,7 +390,10 @@ std::shared_ptr<const std::string> FontSubsetCache::deflated_program(const pdf::
     if (!p) p = std::make_shared<Impl::Deflated>();
     d = p;
   }
-  std::call_once(d->once, [&] { d->bytes = std::make_shared<const std::string>(pdf::flate_compress(subset.program)); });
+  // Level 1: the edition's program is deflated while every page writer may be waiting for it;
+  // 12 vs 24 ms for Noto Serif CJK's 1.28 MB subset, 1.95 % more bytes (1,030,798 vs 1,011,059),
+  // +1.7 % on a plate.
+  std::call_once(d->once, [&] { d->bytes = std::make_shared<const std::string>(pdf::flate_compress_fast(subset.program)); });
   return d->bytes;
 }
 
