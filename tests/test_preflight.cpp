@@ -12,11 +12,14 @@
 #include <qpdf/QPDFWriter.hh>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -1183,6 +1186,31 @@ TEST(Preflight, SharedStreamCacheSkipsOnlyIdenticalStreams) {
   const auto r = preflight(bad, {}, cache);
   EXPECT_EQ(cache.hits(), hits);
   EXPECT_EQ(r.count("P01"), 1u) << dump(r);
+}
+
+// Plates checked in parallel embed the same program: the first check to miss decodes it, a
+// second one asking meanwhile waits for that instead of decoding it too, then finds it; a stream
+// of the same size that is not the one decoded is still the caller's to decode.
+TEST(Preflight, SharedStreamIsDecodedOnceWhileOthersWait) {
+  PreflightCache cache;
+  const std::string program(PreflightCache::kMinBytes + 10, 'p'), other(program.size(), 'q');
+  auto is = [](const std::string& mine) {
+    return [&mine](std::string_view known) { return known == mine; };
+  };
+  ASSERT_FALSE(cache.decoded_before("/FlateDecode null", program.size(), is(program)));  // we decode it
+  std::atomic<int> second{-1};
+  std::thread other_plate([&] { second = cache.decoded_before("/FlateDecode null", program.size(), is(program)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(second.load(), -1) << "the second check must wait while the first decodes";
+  cache.remember("/FlateDecode null", program);
+  cache.done_decoding("/FlateDecode null", program.size());
+  other_plate.join();
+  EXPECT_EQ(second.load(), 1);
+  EXPECT_EQ(cache.hits(), 1u);
+  EXPECT_FALSE(cache.decoded_before("/FlateDecode null", other.size(), is(other)));  // not that one
+  cache.done_decoding("/FlateDecode null", other.size());
+  EXPECT_FALSE(cache.decoded_before("/FlateDecode null", other.size(), is(other))) << "nothing remembered: decode again";
+  cache.done_decoding("/FlateDecode null", other.size());
 }
 
 // preflight_bytes (the build checks a plate's bytes while the disk writes them) finds what

@@ -205,6 +205,7 @@ void check_qpdf(Context& ctx) {
         auto dict = obj.getDict();
         const std::size_t length = static_cast<std::size_t>(std::max<long long>(0, num_or_zero(dict.getKey("/Length"))));
         const bool cacheable = ctx.cache && length >= PreflightCache::kMinBytes;
+        bool decoding = false;  // this check decodes it for the cache (others wait): say when done
         if (cacheable) {
           filters = dict.getKey("/Filter").unparse() + " " + dict.getKey("/DecodeParms").unparse();
           const bool known = ctx.cache->decoded_before(filters, length, [&](std::string_view want) {
@@ -213,7 +214,17 @@ void check_qpdf(Context& ctx) {
             return same.same();
           });
           if (known) continue;
+          decoding = true;
         }
+        struct Done {
+          PreflightCache* cache;
+          const std::string& filters;
+          std::size_t length;
+          bool active;
+          ~Done() {
+            if (active) cache->done_decoding(filters, length);
+          }
+        } done{ctx.cache, filters, length, decoding};
         // A stream qpdf cannot decode is reported as a warning (collected below); `false` alone
         // means "not filterable at this level" (e.g. /DCTDecode), which is no error.
         const std::size_t warnings_before = q.numWarnings();

@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -213,6 +215,9 @@ struct PreflightCache::Impl {
   // (filters, size) → streams that decoded cleanly.
   std::map<std::pair<std::string, std::size_t>, std::vector<Seen>> decoded;
   mutable std::size_t hits = 0;
+  // (filters, size) being decoded by one caller; others wait on decoding_done.
+  std::set<std::pair<std::string, std::size_t>> decoding;
+  std::condition_variable decoding_done;
 
   const Seen* find(std::string_view filters, std::string_view raw) const {  // mu held
     auto it = decoded.find({std::string(filters), raw.size()});
@@ -226,29 +231,42 @@ struct PreflightCache::Impl {
 PreflightCache::PreflightCache() : impl_(std::make_unique<Impl>()) {}
 PreflightCache::~PreflightCache() = default;
 
-bool PreflightCache::decoded_before(std::string_view filters, std::string_view raw) const {
-  std::lock_guard lock(impl_->mu);
-  if (!impl_->find(filters, raw)) return false;
-  ++impl_->hits;
-  return true;
+bool PreflightCache::decoded_before(std::string_view filters, std::size_t raw_size,
+                                    const std::function<bool(std::string_view known)>& same) {
+  const std::pair<std::string, std::size_t> key{std::string(filters), raw_size};
+  std::size_t compared = 0;  // entries of the key compared so far (the lists only grow)
+  std::unique_lock lock(impl_->mu);
+  for (;;) {
+    std::vector<std::shared_ptr<const std::string>> fresh;
+    if (auto it = impl_->decoded.find(key); it != impl_->decoded.end())
+      for (std::size_t k = compared; k < it->second.size(); ++k) fresh.push_back(it->second[k].raw);
+    if (!fresh.empty()) {
+      compared += fresh.size();
+      lock.unlock();  // comparing a megabyte needs no lock
+      bool hit = false;
+      for (const auto& known : fresh)
+        if (same(*known)) {
+          hit = true;
+          break;
+        }
+      lock.lock();
+      if (hit) {
+        ++impl_->hits;
+        return true;
+      }
+      continue;  // entries may have come meanwhile
+    }
+    if (impl_->decoding.insert(key).second) return false;  // this caller decodes it
+    impl_->decoding_done.wait(lock);
+  }
 }
 
-bool PreflightCache::decoded_before(std::string_view filters, std::size_t raw_size,
-                                    const std::function<bool(std::string_view known)>& same) const {
-  std::vector<std::shared_ptr<const std::string>> candidates;
+void PreflightCache::done_decoding(std::string_view filters, std::size_t raw_size) {
   {
     std::lock_guard lock(impl_->mu);
-    auto it = impl_->decoded.find({std::string(filters), raw_size});
-    if (it == impl_->decoded.end()) return false;
-    for (const Impl::Seen& seen : it->second) candidates.push_back(seen.raw);
+    impl_->decoding.erase({std::string(filters), raw_size});
   }
-  for (const auto& known : candidates)
-    if (same(*known)) {
-      std::lock_guard lock(impl_->mu);
-      ++impl_->hits;
-      return true;
-    }
-  return false;
+  impl_->decoding_done.notify_all();
 }
 
 void PreflightCache::remember(std::string_view filters, std::string_view raw) {

@@ -128,12 +128,15 @@ class PreflightCache {
   PreflightCache& operator=(const PreflightCache&) = delete;
   // Streams smaller than this are cheaper to decode than to remember.
   static constexpr std::size_t kMinBytes = 64 * 1024;
-  bool decoded_before(std::string_view filters, std::string_view raw) const;
-  // The same without the caller holding the raw bytes: `same(known)` is asked, for each stream of
-  // these filters and raw size decoded before, whether the caller's raw bytes equal `known` (a
-  // plate's 1 MB font program is then compared where it lies instead of copied out first).
+  // Whether a stream of these filters and raw size, whose raw bytes `same(known)` recognises, was
+  // decoded cleanly before in this build (a plate's 1 MB font program is compared where it lies,
+  // not copied out first). When not, the caller is the one to decode it: others asking for the
+  // same filters and size meanwhile wait for it (plates checked in parallel embed the same
+  // program, decoded once, not once per thread), so the caller must call done_decoding
+  // afterwards, having called remember if the stream decoded cleanly.
   bool decoded_before(std::string_view filters, std::size_t raw_size,
-                      const std::function<bool(std::string_view known)>& same) const;
+                      const std::function<bool(std::string_view known)>& same);
+  void done_decoding(std::string_view filters, std::size_t raw_size);
   void remember(std::string_view filters, std::string_view raw);
   // The decoded bytes of such a stream, when a check kept them (the output profile, which P07
   // reads in every file); null otherwise.
