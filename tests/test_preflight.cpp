@@ -1167,7 +1167,8 @@ TEST(Preflight, SharedStreamCacheSkipsOnlyIdenticalStreams) {
   EXPECT_EQ(cache.hits(), 0u);
   const auto again = preflight(good, {}, cache);
   EXPECT_TRUE(again.passed()) << dump(again);
-  EXPECT_GE(cache.hits(), 1u) << "the output profile (≥ 64 KiB) should be remembered";
+  const std::size_t per_file = cache.hits();
+  EXPECT_GE(per_file, 1u) << "the output profile (≥ 64 KiB) should be remembered";
 
   // Damage the zlib header of the largest stream (the output profile), keeping every length (a
   // byte flipped mid-stream can still inflate: qpdf --check does not see that either).
@@ -1184,7 +1185,7 @@ TEST(Preflight, SharedStreamCacheSkipsOnlyIdenticalStreams) {
   test::write_file(bad, data);
   const std::size_t hits = cache.hits();
   const auto r = preflight(bad, {}, cache);
-  EXPECT_EQ(cache.hits(), hits);
+  EXPECT_LT(cache.hits() - hits, per_file) << "the damaged stream is no hit (the others still are)";
   EXPECT_EQ(r.count("P01"), 1u) << dump(r);
 }
 

@@ -126,8 +126,10 @@ class PreflightCache {
   ~PreflightCache();
   PreflightCache(const PreflightCache&) = delete;
   PreflightCache& operator=(const PreflightCache&) = delete;
-  // Streams smaller than this are cheaper to decode than to remember.
-  static constexpr std::size_t kMinBytes = 64 * 1024;
+  // Streams whose raw bytes are fewer than this are cheaper to decode than to remember. Raw, not
+  // decoded, size counts: the edition's CIDToGIDMap is 261 bytes that inflate to 42 KB in every
+  // plate; remembering a stream costs a copy and a compare of its raw bytes.
+  static constexpr std::size_t kMinBytes = 256;
   // Whether a stream of these filters and raw size, whose raw bytes `same(known)` recognises, was
   // decoded cleanly before in this build (a plate's 1 MB font program is compared where it lies,
   // not copied out first). When not, the caller is the one to decode it: others asking for the
