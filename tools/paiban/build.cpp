@@ -207,10 +207,12 @@ int run_build(const BuildArgs& a) {
   // made on other threads while the stories are flowed: the glyphs shaped are the glyphs the
   // pages will use, checked after composition (below).
   t = Clock::now();
+  // report.json's timeline. Declared before the thread that writes them: it is joined (when
+  // leaving early, by its destructor) before they go.
+  std::atomic<double> shaped_at_ms{-1}, subsets_ready_at_ms{-1};
   std::jthread subsetting;  // joined before writing, or when leaving early
   ComposeHooks hooks;
   GlyphsByFace shaped;
-  std::atomic<double> shaped_at_ms{-1}, subsets_ready_at_ms{-1};  // report.json: the timeline
   hooks.glyphs_shaped = [&](GlyphsByFace glyphs) {
     shaped_at_ms = ms_since(t_start);
     shaped = std::move(glyphs);
