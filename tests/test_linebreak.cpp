@@ -265,7 +265,7 @@ TEST(LinebreakWidths, PerLineMeasure) {
   Diagnostics d;
   const PreparedParagraph p = prepare_paragraph(fonts(), long_paragraph(300), body(9, 0), d);
   const Sp em = sp_from_pt(9);
-  auto widths = [em](int line) { return line >= 3 && line < 7 ? 8 * em : 13 * em; };
+  auto widths = [=](int line) { return line >= 3 && line < 7 ? 8 * em : 13 * em; };
   const LineSet ls = linebreak(p, widths, d);
   ASSERT_GT(ls.lines.size(), 8u);
   for (std::size_t i = 0; i + 1 < ls.lines.size(); ++i) {

@@ -402,7 +402,7 @@ TEST(RuleBookT6, T6_1_CharacterGrid) {
   const std::u32string text = U"甲乙丙丁戊己庚辛壬癸子丑寅甲乙丙丁戊己庚辛壬癸子丑寅";
   const PreparedParagraph p = prepare_paragraph(fonts(), text, st, d);
   const Sp w = sp_from_pt(117);
-  const LineSet ls = linebreak(p, [w](int) { return w; }, d);
+  const LineSet ls = linebreak(p, [=](int) { return w; }, d);
   ASSERT_EQ(ls.lines.size(), 3u);
   EXPECT_EQ(ls.lines[0].glyphs.size(), 11u);
   EXPECT_EQ(ls.lines[1].glyphs.size(), 13u);
