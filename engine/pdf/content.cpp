@@ -247,7 +247,8 @@ class PageWriter {
     for (std::size_t i = 0; i < run.glyphs.size(); ++i) {
       const auto& g = run.glyphs[i];
       const auto [code, w] = metrics_[i];
-      const std::u32string* canon = g.gid < font->text->size() ? (*font->text)[g.gid] : nullptr;
+      const auto known = font->text->find(g.gid);
+      const std::u32string* canon = known != font->text->end() ? known->second : nullptr;
       const bool actual = canon ? *canon != g.text : !g.text.empty();
       const Sp rise = -g.y;  // y down in the display list; Ts raises
       if (rise != rise_) {

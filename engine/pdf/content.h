@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/base/diagnostics.h"
@@ -16,12 +17,15 @@ namespace paiban::pdf {
 
 // What the content stream needs to know of an embedded font, by glyph id. Dense tables: a page
 // shows ~100,000 glyphs of a few thousand ids, so a lookup is an index, not a tree walk.
+// Glyph id → the text its ToUnicode entry gives (the glyphs of a file that have one).
+using GlyphTexts = std::unordered_map<std::uint32_t, const std::u32string*>;
+
 struct ContentFont {
   static constexpr std::int32_t kNoWidth = -1;
-  std::string resource;                            // "F1"
-  const std::vector<std::int32_t>* code;           // glyph id → CID (2-byte Identity-H code); −1: none
-  const std::vector<std::int32_t>* width;          // glyph id → /W width, 1/1000 em; kNoWidth: none
-  const std::vector<const std::u32string*>* text;  // glyph id → its ToUnicode text; null: none
+  std::string resource;                   // "F1"
+  const std::vector<std::int32_t>* code;  // glyph id → CID (2-byte Identity-H code); −1: none
+  const std::vector<std::int32_t>* width;  // glyph id → /W width, 1/1000 em; kNoWidth: none
+  const GlyphTexts* text;                 // glyph id → its ToUnicode text; absent: none
 };
 
 struct ContentImage {

@@ -99,7 +99,7 @@ std::string to_unicode_cmap(const std::map<std::uint16_t, std::u32string>& text_
 
 HPDF_Dict embed_font(Document& doc, const Face& face, const FontSubset& subset,
                      const std::set<std::uint32_t>& gids, const std::vector<std::int32_t>& width,
-                     const std::vector<const std::u32string*>& text,
+                     const GlyphTexts& text,
                      std::string_view deflated_program, HPDF_Dict into) {
   const std::string base = subset.base_font();
   const bool cff = subset.format == FontFormat::Cff;
@@ -179,8 +179,8 @@ HPDF_Dict embed_font(Document& doc, const Face& face, const FontSubset& subset,
 
   std::map<std::uint16_t, std::u32string> text_of_code;
   for (std::uint32_t gid : gids)
-    if (const std::int32_t c = code_of(gid); gid < text.size() && text[gid] && c >= 0)
-      text_of_code[static_cast<std::uint16_t>(c)] = *text[gid];
+    if (const std::int32_t c = code_of(gid); c >= 0)
+      if (const auto t = text.find(gid); t != text.end() && t->second) text_of_code[static_cast<std::uint16_t>(c)] = *t->second;
   HPDF_Dict tu = doc.fast_stream(to_unicode_cmap(text_of_code));
 
   HPDF_Dict type0 = into ? into : doc.indirect_dict();

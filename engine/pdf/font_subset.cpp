@@ -251,6 +251,10 @@ struct FontSubsetCache::Impl {
     std::once_flag once;
     std::shared_ptr<const std::vector<std::int32_t>> code_of;
   };
+  struct Widths {
+    std::once_flag once;
+    std::shared_ptr<const std::vector<std::int32_t>> width;
+  };
   // The slot of a face's edition subset: a file whose glyphs of that face are all edition glyphs
   // (every file, normally) finds it here without building and comparing the glyph-set key.
   // Called with `mu` held.
@@ -279,6 +283,7 @@ struct FontSubsetCache::Impl {
   std::map<std::pair<FaceId, std::set<std::uint32_t>>, std::shared_ptr<Slot>> slots;
   std::map<const pdf::FontSubset*, std::shared_ptr<Deflated>> programs;
   std::map<FaceId, std::shared_ptr<Codes>> codes;
+  std::map<FaceId, std::shared_ptr<Widths>> widths;
   std::map<std::pair<std::string, PdfStandard>, std::shared_ptr<Profile>> profiles;
   std::size_t made = 0;
   bool edition_prepared = false;  // prepare_edition(_in_background) done for the current edition
@@ -380,6 +385,22 @@ std::shared_ptr<const std::vector<std::int32_t>> FontSubsetCache::predicted_code
     c->code_of = std::make_shared<const std::vector<std::int32_t>>(std::move(code));
   });
   return c->code_of;
+}
+
+std::shared_ptr<const std::vector<std::int32_t>> FontSubsetCache::widths_1000(const Face& f, FaceId face) {
+  std::shared_ptr<Impl::Widths> w;
+  {
+    std::lock_guard lock(impl_->mu);
+    auto& slot = impl_->widths[face];
+    if (!slot) slot = std::make_shared<Impl::Widths>();
+    w = slot;
+  }
+  std::call_once(w->once, [&] {
+    std::vector<std::int32_t> width(f.glyph_count());
+    for (std::uint32_t g = 0; g < width.size(); ++g) width[g] = pdf::glyph_width_1000(f, g);
+    w->width = std::make_shared<const std::vector<std::int32_t>>(std::move(width));
+  });
+  return w->width;
 }
 
 std::shared_ptr<const std::string> FontSubsetCache::deflated_program(const pdf::FontSubset& subset) {

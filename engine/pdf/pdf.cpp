@@ -61,10 +61,12 @@ struct FaceUse {
   FaceId face = 0;
   std::string resource;                         // "F1"…, in order of first use
   std::set<std::uint32_t> gids;
-  // By glyph id (ContentFont): /W widths (kNoWidth where the file does not show the glyph) and
-  // the canonical ToUnicode text (pointing into the pages, which outlive the writer).
-  std::vector<std::int32_t> width;
-  std::vector<const std::u32string*> text;
+  std::vector<bool> shown;  // by glyph id: in gids (a set insert per glyph shown costs more)
+  // ContentFont: /W widths of every glyph of the face (shared by the files of a build: a dense
+  // table per page file was 256 KB of fresh memory per face), and the canonical ToUnicode text of
+  // the glyphs shown (pointing into the pages, which outlive the writer).
+  std::shared_ptr<const std::vector<std::int32_t>> width;
+  GlyphTexts text;
   std::shared_ptr<const FontSubset> subset;
   // Codes by glyph id known before the subset (FontSubsetCache::predicted_codes); null: the subset's.
   std::shared_ptr<const std::vector<std::int32_t>> predicted;
@@ -105,7 +107,7 @@ class Writer : public ContentResources {
       }
       use->object = doc_->indirect_dict();  // the Type 0 font, completed by embed()
       use->content = ContentFont{use->resource, use->predicted ? use->predicted.get() : &use->subset->code_of,
-                                 &use->width, &use->text};
+                                 use->width.get(), &use->text};
     }
     for (const Page* page : pages_) add_page(*page);
     return !failed();
@@ -313,8 +315,8 @@ class Writer : public ContentResources {
           use.face = run->face;
           use.resource = std::string("F") + std::to_string(faces_by_order_.size() + 1);
           faces_by_order_.push_back(&use);
-          use.width.assign(face.glyph_count(), ContentFont::kNoWidth);
-          use.text.assign(face.glyph_count(), nullptr);
+          use.width = cache_.widths_1000(face, run->face);
+          use.shown.assign(face.glyph_count(), false);
         }
         for (const auto& g : run->glyphs) {
           if (g.gid >= face.glyph_count()) {
@@ -324,9 +326,9 @@ class Writer : public ContentResources {
           }
           // The first non-empty text in paint order becomes the glyph's ToUnicode entry; other
           // texts get /ActualText at their occurrence (content.cpp).
-          if (!g.text.empty() && !use.text[g.gid]) use.text[g.gid] = &g.text;
-          if (use.width[g.gid] == ContentFont::kNoWidth) {
-            use.width[g.gid] = glyph_width_1000(face, g.gid);
+          if (!g.text.empty()) use.text.try_emplace(g.gid, &g.text);
+          if (!use.shown[g.gid]) {
+            use.shown[g.gid] = true;
             use.gids.insert(g.gid);
           }
         }
@@ -335,7 +337,7 @@ class Writer : public ContentResources {
 
   void embed(FaceUse& use) {
     if (doc_->compress()) use.deflated = cache_.deflated_program(*use.subset);
-    embed_font(*doc_, fonts_.face(use.face), *use.subset, use.gids, use.width, use.text,
+    embed_font(*doc_, fonts_.face(use.face), *use.subset, use.gids, *use.width, use.text,
                use.deflated ? std::string_view(*use.deflated) : std::string_view(), use.object);
   }
 

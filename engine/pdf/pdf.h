@@ -107,6 +107,9 @@ class FontSubsetCache {
   // subset keeps it; make_subset checks), the glyph id for TrueType (/CIDToGIDMap maps it).
   // Null where the code depends on the subset (name-keyed CFF). Computed once per face.
   std::shared_ptr<const std::vector<std::int32_t>> predicted_codes(const Face& f, FaceId face);
+  // For engine/pdf: by glyph id, the /W width (glyph_width_1000) of every glyph of `face`, made
+  // once per face and shared by the files of a build.
+  std::shared_ptr<const std::vector<std::int32_t>> widths_1000(const Face& f, FaceId face);
 
   // For engine/pdf: the font program of `subset` (one this cache made) Flate-compressed, once per
   // subset: every page file of an edition embeds the same bytes, so they are deflated once, not
