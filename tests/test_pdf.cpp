@@ -33,6 +33,18 @@ Page text_page(const std::u32string& text, const Setting& s = Setting{}) {
   return page;
 }
 
+// Pages A1, A2, … of one text each, alternately in song (CID-keyed CFF) and kai (TrueType).
+std::vector<Page> song_and_kai_pages(const std::vector<std::u32string>& texts) {
+  std::vector<Page> pages;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    Setting s;
+    s.role = i % 2 ? "kai" : "song";
+    pages.push_back(text_page(texts[i], s));
+    pages.back().label = std::string("A") + std::to_string(i + 1);
+  }
+  return pages;
+}
+
 std::size_t count(const std::string& hay, const std::string& needle) {
   std::size_t n = 0;
   for (std::size_t p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
@@ -453,13 +465,7 @@ TEST(Pdf, EditionCacheSharesOneSubsetPerFace) {
 TEST(Pdf, ParallelWritesShareOneSubsetPerFace) {
   const std::vector<std::u32string> texts = {U"要闻版：新闻排版引擎。", U"评论版：中文报纸的版式。", U"经济版：数字２０２４年。",
                                              U"文化版：楷体与宋体。"};
-  std::vector<Page> pages;
-  for (std::size_t i = 0; i < texts.size(); ++i) {
-    Setting s;
-    s.role = i % 2 ? "kai" : "song";
-    pages.push_back(text_page(texts[i], s));
-    pages.back().label = std::string("A") + std::to_string(i + 1);
-  }
+  const std::vector<Page> pages = song_and_kai_pages(texts);
   GlyphUsage edition;
   for (const Page& p : pages) edition.add_page(p);
   FontSubsetCache cache;
@@ -488,13 +494,7 @@ TEST(Pdf, ParallelWritesShareOneSubsetPerFace) {
 // TrueType: the glyph id), and the files are byte-identical to files written after the subsets.
 TEST(Pdf, PagesDraftedBeforeTheSubsetsMatchPagesWrittenAfterThem) {
   const std::vector<std::u32string> texts = {U"要闻版：新闻排版引擎（2024年）。", U"文化版：楷体与宋体，“引号”。"};
-  std::vector<Page> pages;
-  for (std::size_t i = 0; i < texts.size(); ++i) {
-    Setting s;
-    s.role = i % 2 ? "kai" : "song";
-    pages.push_back(text_page(texts[i], s));
-    pages.back().label = std::string("A") + std::to_string(i + 1);
-  }
+  const std::vector<Page> pages = song_and_kai_pages(texts);
   GlyphUsage edition;
   for (const Page& p : pages) edition.add_page(p);
 

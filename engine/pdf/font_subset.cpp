@@ -247,14 +247,25 @@ struct FontSubsetCache::Impl {
     std::once_flag once;
     std::array<std::uint8_t, 32> value{};
   };
-  struct Codes {
+  // A table by glyph id made once per face (predicted codes, widths).
+  struct FaceTable {
     std::once_flag once;
-    std::shared_ptr<const std::vector<std::int32_t>> code_of;
+    std::shared_ptr<const std::vector<std::int32_t>> table;
   };
-  struct Widths {
-    std::once_flag once;
-    std::shared_ptr<const std::vector<std::int32_t>> width;
-  };
+  using FaceTables = std::map<FaceId, std::shared_ptr<FaceTable>>;
+  // `make` fills the table (or leaves it null); other callers for the face wait for it.
+  template <class Make>
+  std::shared_ptr<const std::vector<std::int32_t>> once_per_face(FaceTables& tables, FaceId face, Make make) {
+    std::shared_ptr<FaceTable> t;
+    {
+      std::lock_guard lock(mu);
+      auto& slot = tables[face];
+      if (!slot) slot = std::make_shared<FaceTable>();
+      t = slot;
+    }
+    std::call_once(t->once, [&] { t->table = make(); });
+    return t->table;
+  }
   // The slot of a face's edition subset: a file whose glyphs of that face are all edition glyphs
   // (every file, normally) finds it here without building and comparing the glyph-set key.
   // Called with `mu` held.
@@ -282,8 +293,7 @@ struct FontSubsetCache::Impl {
   std::map<std::pair<const char*, std::size_t>, std::shared_ptr<Digest>> digests;
   std::map<std::pair<FaceId, std::set<std::uint32_t>>, std::shared_ptr<Slot>> slots;
   std::map<const pdf::FontSubset*, std::shared_ptr<Deflated>> programs;
-  std::map<FaceId, std::shared_ptr<Codes>> codes;
-  std::map<FaceId, std::shared_ptr<Widths>> widths;
+  FaceTables codes, widths;
   std::map<std::pair<std::string, PdfStandard>, std::shared_ptr<Profile>> profiles;
   std::size_t made = 0;
   bool edition_prepared = false;  // prepare_edition(_in_background) done for the current edition
@@ -361,14 +371,7 @@ std::shared_ptr<const pdf::FontSubset> FontSubsetCache::subset_of(const Face& f,
 }
 
 std::shared_ptr<const std::vector<std::int32_t>> FontSubsetCache::predicted_codes(const Face& f, FaceId face) {
-  std::shared_ptr<Impl::Codes> c;
-  {
-    std::lock_guard lock(impl_->mu);
-    auto& slot = impl_->codes[face];
-    if (!slot) slot = std::make_shared<Impl::Codes>();
-    c = slot;
-  }
-  std::call_once(c->once, [&] {
+  return impl_->once_per_face(impl_->codes, face, [&]() -> std::shared_ptr<const std::vector<std::int32_t>> {
     const std::uint32_t count = f.glyph_count();
     std::vector<std::int32_t> code(count, -1);
     if (f.info().format != FontFormat::Cff) {
@@ -379,28 +382,19 @@ std::shared_ptr<const std::vector<std::int32_t>> FontSubsetCache::predicted_code
       // refuses a subset that renumbers). Name-keyed CFF codes are subset glyph ids: unknown here.
       pdf::HbBlob cff(hb_face_reference_table(f.hb_face(), HB_TAG('C', 'F', 'F', ' ')));
       const auto info = pdf::parse_cff(pdf::blob_data(cff.get()));
-      if (!info || !info->cid_keyed || info->charset.size() < count) return;
+      if (!info || !info->cid_keyed || info->charset.size() < count) return nullptr;
       for (std::uint32_t g = 0; g < count; ++g) code[g] = info->charset[g];
     }
-    c->code_of = std::make_shared<const std::vector<std::int32_t>>(std::move(code));
+    return std::make_shared<const std::vector<std::int32_t>>(std::move(code));
   });
-  return c->code_of;
 }
 
 std::shared_ptr<const std::vector<std::int32_t>> FontSubsetCache::widths_1000(const Face& f, FaceId face) {
-  std::shared_ptr<Impl::Widths> w;
-  {
-    std::lock_guard lock(impl_->mu);
-    auto& slot = impl_->widths[face];
-    if (!slot) slot = std::make_shared<Impl::Widths>();
-    w = slot;
-  }
-  std::call_once(w->once, [&] {
+  return impl_->once_per_face(impl_->widths, face, [&] {
     std::vector<std::int32_t> width(f.glyph_count());
     for (std::uint32_t g = 0; g < width.size(); ++g) width[g] = pdf::glyph_width_1000(f, g);
-    w->width = std::make_shared<const std::vector<std::int32_t>>(std::move(width));
+    return std::make_shared<const std::vector<std::int32_t>>(std::move(width));
   });
-  return w->width;
 }
 
 std::shared_ptr<const std::string> FontSubsetCache::deflated_program(const pdf::FontSubset& subset) {

@@ -88,7 +88,14 @@ class Writer : public ContentResources {
   // Step 1 (draft_pdf): everything that does not need the font subsets — the checks, the glyphs
   // each face shows, and every page with its content; glyph codes come from the cache's
   // prediction (hb-subset keeps CIDs), so hb-subset may still be running on another thread.
-  bool draft() {
+  void draft() { drafted_ = draft_pages(); }
+
+  // Step 2 (finish_pdf): the subsets (waiting for them if need be), fonts, metadata, PDF/X, the
+  // serialised file with its /ID. Nothing after a draft that failed.
+  std::optional<std::string> finish() { return drafted_ ? finish_document() : std::nullopt; }
+
+ private:
+  bool draft_pages() {
     errors_before_ = diags_.count(Severity::Error);
     if (!check_options(profile_) || !check_pages()) return false;
     collect_glyphs();
@@ -113,10 +120,7 @@ class Writer : public ContentResources {
     return !failed();
   }
 
-  // Step 2 (finish_pdf): the subsets (waiting for them if need be), fonts, metadata, PDF/X, the
-  // serialised file with its /ID.
-  std::optional<std::string> finish() {
-    if (!drafted_) return std::nullopt;
+  std::optional<std::string> finish_document() {
     for (FaceUse* use : faces_by_order_) {
       if (!use->subset) use->subset = cache_.subset(fonts_, use->face, use->gids, diags_);
       if (!use->subset) return std::nullopt;
@@ -160,9 +164,6 @@ class Writer : public ContentResources {
     return bytes;
   }
 
-  void set_drafted(bool ok) { drafted_ = ok; }
-
- private:
   bool failed() const { return diags_.count(Severity::Error) > errors_before_; }
 
  public:
@@ -527,7 +528,7 @@ PdfDraft::~PdfDraft() = default;
 PdfDraft draft_pdf(const std::vector<const Page*>& pages, const FontSet& fonts, const PdfOptions& options,
                    Diagnostics& diags, FontSubsetCache& cache) {
   auto impl = std::make_unique<pdf::Draft>(pages, fonts, options, diags, cache);
-  impl->writer.set_drafted(impl->writer.draft());
+  impl->writer.draft();
   return PdfDraft(std::move(impl));
 }
 
