@@ -8,8 +8,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
-#include <regex>
 
 #include "engine/analyze/analyze.h"
 #include "engine/base/text.h"
@@ -26,43 +24,23 @@ struct PdfLine {
   int page = 0;
 };
 
-std::string xml_unescape(std::string s) {
-  const std::pair<const char*, const char*> ents[] = {{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}};
-  for (auto [from, to] : ents)
-    for (std::size_t p; (p = s.find(from)) != std::string::npos;) s.replace(p, std::strlen(from), to);
-  return s;
-}
-
 // Lines as the PDF has them: poppler's words grouped by page and baseline (poppler's own <line>
 // grouping splits a line at wide Latin gaps), each line's words in x order.
 std::vector<PdfLine> read_pdf_lines(const std::string& pdf) {
-  auto r = run("pdftotext -enc UTF-8 -bbox-layout " + shell_quote(pdf) + " -");
-  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::vector<PdfWord> words = pdf_words(pdf, "-bbox-layout");
+  std::stable_sort(words.begin(), words.end(), [](const PdfWord& a, const PdfWord& b) {
+    if (a.page != b.page) return a.page < b.page;
+    if (std::fabs(a.y_min - b.y_min) > 1.0) return a.y_min < b.y_min;
+    return a.x_min < b.x_min;
+  });
   std::vector<PdfLine> out;
-  static const std::regex word_re(
-      "<word xMin=\"([0-9.]+)\" yMin=\"([0-9.]+)\" xMax=\"([0-9.]+)\" yMax=\"[0-9.]+\">([^<]*)</word>");
-  const std::string& s = r.out;
-  std::size_t page_start = s.find("<page");
-  while (page_start != std::string::npos) {
-    const std::size_t page_end = s.find("</page>", page_start);
-    const std::string page = s.substr(page_start, page_end - page_start);
-    struct Word { double x0, y0, x1; std::u32string text; };
-    std::vector<Word> words;
-    for (auto it = std::sregex_iterator(page.begin(), page.end(), word_re); it != std::sregex_iterator(); ++it)
-      words.push_back({std::stod((*it)[1]), std::stod((*it)[2]), std::stod((*it)[3]), *decode_utf8(xml_unescape((*it)[4]))});
-    std::stable_sort(words.begin(), words.end(), [](const Word& a, const Word& b) {
-      if (std::fabs(a.y0 - b.y0) > 1.0) return a.y0 < b.y0;
-      return a.x0 < b.x0;
-    });
-    for (const Word& w : words) {
-      if (out.empty() || out.back().page != static_cast<int>(page_start) || std::fabs(out.back().y_min - w.y0) > 1.0)
-        out.push_back({w.x0, w.x1, w.y0, {}, static_cast<int>(page_start)});
-      PdfLine& l = out.back();
-      l.x_min = std::min(l.x_min, w.x0);
-      l.x_max = std::max(l.x_max, w.x1);
-      l.text += w.text;
-    }
-    page_start = s.find("<page", page_end);
+  for (const PdfWord& w : words) {
+    if (out.empty() || out.back().page != w.page || std::fabs(out.back().y_min - w.y_min) > 1.0)
+      out.push_back({w.x_min, w.x_max, w.y_min, {}, w.page});
+    PdfLine& l = out.back();
+    l.x_min = std::min(l.x_min, w.x_min);
+    l.x_max = std::max(l.x_max, w.x_max);
+    l.text += *decode_utf8(w.text);
   }
   return out;
 }

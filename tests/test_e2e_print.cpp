@@ -185,22 +185,6 @@ PxRect to_px(const PtBox& b, const PtBox& media, double dpi) {
           static_cast<int>((b.x1 - media.x0) * s + 0.999), static_cast<int>((media.y1 - b.y0) * s + 0.999)};
 }
 
-// Text with its place from pdftotext -bbox: one word (for CJK runs: a stretch of a line).
-struct Word {
-  PtBox box;  // in pdftotext's coordinates: points from the top-left of the MediaBox, y down
-  std::string text;
-};
-std::vector<Word> words(const std::string& pdf) {
-  const RunResult r = run("pdftotext -bbox -enc UTF-8 " + shell_quote(pdf) + " -");
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::vector<Word> out;
-  static const std::regex re(R"re(<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">([^<]*)</word>)re");
-  for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), re); it != std::sregex_iterator(); ++it)
-    out.push_back({{std::stod((*it)[1]), std::stod((*it)[2]), std::stod((*it)[3]), std::stod((*it)[4])}, (*it)[5]});
-  return out;
-}
-
-
 }  // namespace
 
 // Issue 6, done when: every page of the sample edition passes paiban preflight, qpdf --check,
@@ -292,10 +276,11 @@ TEST(E2ePrint, BlackBodyTextIsOnTheBlackPlateOnly) {
   const std::string lead = article_body(sample_dir() + "/articles/lead.md");
   PtBox area{1e9, 1e9, -1e9, -1e9};
   int found = 0;
-  for (const Word& w : words(pdf)) {
+  // pdftotext -bbox: one word per CJK stretch of a line, boxes y-down from the MediaBox's top.
+  for (const PdfWord& w : pdf_words(pdf)) {
     const std::string t = strip_whitespace(w.text);
     if (t.size() < 18 || lead.find(t) == std::string::npos) continue;  // ≥ 6 CJK characters of the lead
-    area = {std::min(area.x0, w.box.x0), std::min(area.y0, w.box.y0), std::max(area.x1, w.box.x1), std::max(area.y1, w.box.y1)};
+    area = {std::min(area.x0, w.x_min), std::min(area.y0, w.y_min), std::max(area.x1, w.x_max), std::max(area.y1, w.y_max)};
     ++found;
   }
   ASSERT_GE(found, 20) << "the lead's body text was not found on A1";

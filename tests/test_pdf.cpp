@@ -217,17 +217,13 @@ TEST(Pdf, GlyphPositionsFollowTheDisplayList) {
   for (auto& r : runs) page.items.push_back(r);
   const std::string pdf = write_plate({&page}, "positions.pdf");
   check_plate(pdf);
-  auto r = test::run("pdftotext -bbox " + sh(pdf) + " -");
-  std::regex word_re("<word xMin=\"([0-9.]+)\" yMin=\"([0-9.]+)\" xMax=\"([0-9.]+)\" yMax=\"([0-9.]+)\">([^<]*)</word>");
-  std::vector<std::array<double, 4>> got;
-  for (std::sregex_iterator it(r.out.begin(), r.out.end(), word_re), end; it != end; ++it)
-    got.push_back({std::stod((*it)[1]), std::stod((*it)[2]), std::stod((*it)[3]), std::stod((*it)[4])});
-  ASSERT_EQ(got.size(), expect.size()) << r.out;
+  const auto got = test::pdf_words(pdf);
+  ASSERT_EQ(got.size(), expect.size()) << test::run("pdftotext -bbox " + sh(pdf) + " -").out;
   for (std::size_t k = 0; k < expect.size(); ++k) {
-    EXPECT_NEAR(got[k][0], expect[k].x0, 0.01) << "start of word " << k;
-    EXPECT_NEAR(got[k][2], expect[k].x1, 0.01) << "end of word " << k;
+    EXPECT_NEAR(got[k].x_min, expect[k].x0, 0.01) << "start of word " << k;
+    EXPECT_NEAR(got[k].x_max, expect[k].x1, 0.01) << "end of word " << k;
   }
-  EXPECT_NEAR(got[3][1] - got[4][1], 3.0, 0.01) << "the raised word sits 3 pt higher";
+  EXPECT_NEAR(got[3].y_min - got[4].y_min, 3.0, 0.01) << "the raised word sits 3 pt higher";
 }
 
 // A justified CJK line spreads its glue evenly: the recurring gap is written once as character
@@ -264,15 +260,13 @@ TEST(Pdf, JustifiedLineWritesItsGapAsCharacterSpacing) {
   const std::string arr = c.substr(open + 1, close - open - 1);
   EXPECT_EQ(std::count(arr.begin(), arr.end(), '<'), 2) << "one number splits the array: " << arr;
 
-  auto r = test::run("pdftotext -bbox " + sh(pdf) + " -");
-  std::regex word_re("<word xMin=\"([0-9.]+)\" yMin=\"[0-9.]+\" xMax=\"([0-9.]+)\"");
   double x0 = 1e9, x1 = -1e9;
-  for (std::sregex_iterator it(r.out.begin(), r.out.end(), word_re), end; it != end; ++it) {
-    x0 = std::min(x0, std::stod((*it)[1]));
-    x1 = std::max(x1, std::stod((*it)[2]));
+  for (const test::PdfWord& w : test::pdf_words(pdf)) {
+    x0 = std::min(x0, w.x_min);
+    x1 = std::max(x1, w.x_max);
   }
-  EXPECT_NEAR(x0, pt_from_sp(page.bleed + run.origin.x), 0.01) << r.out;
-  EXPECT_NEAR(x1, pt_from_sp(page.bleed + run.origin.x + last_end), 0.01) << r.out;
+  EXPECT_NEAR(x0, pt_from_sp(page.bleed + run.origin.x), 0.01);
+  EXPECT_NEAR(x1, pt_from_sp(page.bleed + run.origin.x + last_end), 0.01);
   EXPECT_EQ(test::strip_whitespace(pdftotext(pdf)), "新闻排版引擎，中文报纸排版");
 }
 

@@ -6,6 +6,7 @@
 
 #include <qpdf/Pl_Buffer.hh>
 #include <qpdf/Pl_DCT.hh>
+#include <qpdf/Pl_Flate.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
@@ -219,6 +220,8 @@ class Fixture {
   std::string version = "1.4";
   // QPDFWriter recompresses LZW streams with Flate when it compresses; the LZW fixture opts out.
   bool compress = true;
+  // Replaces the page's content stream as write() makes it (e.g. with encoded data and a filter).
+  std::function<void(QPDFObjectHandle&)> edit_contents;
 
   void set_box(const std::string& key, double x0, double y0, double x1, double y1) {
     page_.replaceKey(key, QPDFObjectHandle::newArray({QPDFObjectHandle::newReal(x0, 4), QPDFObjectHandle::newReal(y0, 4),
@@ -304,6 +307,7 @@ class Fixture {
   std::string write(const std::string& name) {
     auto contents = pdf_.newStream(content_);
     page_.replaceKey("/Contents", contents);
+    if (edit_contents) edit_contents(contents);
     page_.replaceKey("/Resources", resources_);
     QPDFPageDocumentHelper(pdf_).addPage(QPDFPageObjectHelper(page_), false);
     const std::string path = work_dir() + "/" + name + ".pdf";
@@ -475,6 +479,76 @@ TEST(Preflight, FourColourBlackTextIsC04) {
   const auto r = check(fx.write("rich-black-text"));
   ASSERT_EQ(ids(r), std::set<std::string>{"C04"}) << dump(r);
   EXPECT_NE(r.first("C04")->message.find("C40 M30 Y30 K100"), std::string::npos) << dump(r);
+}
+
+// Page content is decoded once, while P01 decodes every stream, and interpreted from there; the
+// findings are the same whichever way it is decoded: a plain zlib stream (libdeflate), no filter,
+// data after the zlib stream, a wrong Adler-32 (libdeflate refuses it, qpdf accepts it without a
+// warning, as `qpdf --check` does), a truncated stream (qpdf decodes what there is and warns: P01
+// as well), a /Contents array, and without the P01 check.
+TEST(Preflight, PageContentReadsTheSameHoweverItIsDecoded) {
+  const std::string text = "q /GSop gs 0.4 0.3 0.3 1 k BT /F1 10 Tf 1 0 0 1 30 300 Tm <0001> Tj ET Q\n";
+  auto deflated = [&] {
+    Pl_Buffer out("deflated");
+    Pl_Flate flate("deflate", &out, Pl_Flate::a_deflate);
+    flate.write(reinterpret_cast<const unsigned char*>(text.data()), text.size());
+    flate.finish();
+    auto b = out.getBufferSharedPointer();
+    return std::string(reinterpret_cast<const char*>(b->getBuffer()), b->getSize());
+  };
+  auto encoded = [&](std::string data, const char* filter) {
+    return [data, filter](QPDFObjectHandle& s) {
+      s.replaceStreamData(data, filter ? QPDFObjectHandle::newName(filter) : QPDFObjectHandle::newNull(),
+                          QPDFObjectHandle::newNull());
+    };
+  };
+  std::string bad_sum = deflated();
+  bad_sum.back() = static_cast<char>(bad_sum.back() ^ 0x5A);  // the Adler-32 checksum's last byte
+  const std::string truncated = deflated().substr(0, deflated().size() - 8);  // "T Q\n" and the checksum lost
+  struct Case {
+    const char* name;
+    std::function<void(QPDFObjectHandle&)> edit;
+    bool qpdf_check;
+    std::set<std::string> ids;
+  };
+  const std::vector<Case> cases = {
+      {"flate", encoded(deflated(), "/FlateDecode"), true, {"C04"}},
+      {"plain", encoded(text, nullptr), true, {"C04"}},
+      {"trailing", encoded(deflated() + "\r\n", "/FlateDecode"), true, {"C04"}},
+      {"bad-checksum", encoded(bad_sum, "/FlateDecode"), true, {"C04"}},
+      {"truncated", encoded(truncated, "/FlateDecode"), true, {"C04", "P01"}},
+      {"no-p01", encoded(deflated(), "/FlateDecode"), false, {"C04"}},
+  };
+  std::optional<Finding> c04;
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Fixture fx;
+    fx.content() = text;
+    fx.compress = false;
+    fx.edit_contents = c.edit;
+    PreflightOptions opt;
+    opt.qpdf_check = c.qpdf_check;
+    const auto r = check(fx.write(std::string("content-") + c.name), opt);
+    ASSERT_EQ(ids(r), c.ids) << dump(r);
+    ASSERT_TRUE(r.first("C04")->where);
+    if (c.ids.count("P01")) EXPECT_NE(dump(r).find("input stream is complete but output may still be valid"), std::string::npos) << dump(r);
+    if (!c04) c04 = *r.first("C04");
+    EXPECT_EQ(r.first("C04")->format(), c04->format());
+  }
+  {
+    // Two content streams (/Contents array): read as one, through qpdf.
+    Fixture fx;
+    fx.content() = text.substr(0, text.find("BT"));
+    const std::string rest = text.substr(text.find("BT"));
+    fx.edit_contents = [&](QPDFObjectHandle& s) {
+      auto second = fx.pdf().newStream(rest);
+      fx.page().replaceKey("/Contents", QPDFObjectHandle::newArray({s, second}));
+    };
+    const auto path = fx.write("content-array");
+    const auto r = check(path);
+    ASSERT_EQ(ids(r), std::set<std::string>{"C04"}) << dump(r);
+    EXPECT_EQ(r.first("C04")->format(), c04->format());
+  }
 }
 
 TEST(Preflight, NearBlackTextIsC04) {

@@ -14,7 +14,7 @@ PAIBAN_PACKAGES=(
   fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-ukai
   # tests, benchmarks, proofs
   libgtest-dev libgmock-dev libbenchmark-dev poppler-utils qpdf ghostscript time
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev lld
 )
 
 paiban_install_deps() {

@@ -356,6 +356,19 @@ class PageChecker {
     auto node = page.getKey("/Parent");
     for (int i = 0; i < 64 && res.isNull() && node.isDictionary(); ++i, node = node.getKey("/Parent"))
       res = node.getKey("/Resources");
+    // Decoded once, by check_qpdf, when /Contents is one stream it could decode.
+    auto contents = page.getKey("/Contents");
+    auto decoded = contents.isStream() ? ctx_.decoded_contents.find(contents.getObjGen()) : ctx_.decoded_contents.end();
+    if (decoded != ctx_.decoded_contents.end()) {
+      const std::string data = std::move(decoded->second);
+      ctx_.decoded_contents.erase(decoded);
+      run([&](Pipeline* p) {
+            p->write(reinterpret_cast<const unsigned char*>(data.data()), data.size());
+            p->finish();
+          },
+          res, gs, false, 0, "page content");
+      return;
+    }
     QPDFPageObjectHelper ph(page_.page);
     run([&](Pipeline* p) { ph.pipeContents(p); }, res, gs, false, 0, "page content");
   }

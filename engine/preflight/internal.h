@@ -131,6 +131,9 @@ struct Context {
   std::vector<PageInfo> pages;
   bool x1a = true;  // PDF/X-1a (no transparency, P13); false for PDF/X-4
   PreflightCache* cache = nullptr;  // decoded-stream verdicts shared across files, may be null
+  // Page content streams check_qpdf decoded without a warning, for check_content to interpret
+  // without decoding them again (it takes each out as it uses it).
+  std::map<QPDFObjGen, std::string> decoded_contents = {};
 };
 
 // Name of an object for messages: "12 0 R" or "direct object".

@@ -29,4 +29,13 @@ std::string strip_whitespace(const std::string& utf8);
 // An article file's body as pdftotext gives it back: front matter (+++ … +++) and whitespace aside.
 std::string article_body(const std::string& path);
 
+// A word as `pdftotext -bbox` (or `-bbox-layout`) reads it back: its box in points from the
+// top-left of the page's MediaBox, y down; its text with XML entities resolved; its page (0-based).
+struct PdfWord {
+  double x_min = 0, y_min = 0, x_max = 0, y_max = 0;
+  std::string text;
+  int page = 0;
+};
+std::vector<PdfWord> pdf_words(const std::string& pdf, const std::string& mode = "-bbox");
+
 }  // namespace paiban::test
