@@ -20,12 +20,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
-
 #include <toml.hpp>
 
 #include "engine/base/text.h"
+#include "engine/base/toml_error.h"
 
 namespace paiban {
 namespace {
@@ -242,30 +241,10 @@ std::size_t Parser::front_matter(Article& a) {
     std::istringstream in(toml_text);
     doc = toml::parse(in, path_);
   } catch (const toml::syntax_error& e) {
-    // Prefer the last caret of toml11's message (see descriptor's report_syntax).
-    const std::string what = e.what();
-    std::vector<std::string> ls;
-    std::istringstream ws(what);
-    for (std::string l; std::getline(ws, l);) ls.push_back(l);
-    std::string msg = ls.empty() ? "invalid TOML" : ls[0];
-    msg = std::regex_replace(msg, std::regex(R"(^\[error\]\s*(toml::[a-z_:]+:\s*)?)"), "");
-    int line = static_cast<int>(e.location().line()), col = 1;
-    static const std::regex kSrc(R"(^ +(\d+) \| )");
-    for (std::size_t i = 0; i + 1 < ls.size(); ++i) {
-      std::smatch m;
-      if (!std::regex_search(ls[i], m, kSrc)) continue;
-      const std::size_t prefix = static_cast<std::size_t>(m.length(0));
-      const std::string& under = ls[i + 1];
-      const std::size_t mark = under.find_first_not_of(' ', prefix);
-      if (under.size() <= prefix || mark == std::string::npos || (under[mark] != '^' && under[mark] != '~')) continue;
-      line = std::stoi(m[1].str());
-      const std::string src = ls[i].substr(prefix);
-      col = 1;
-      for (std::size_t k = 0; k < mark - prefix && k < src.size(); ++k)
-        if ((static_cast<unsigned char>(src[k]) & 0xC0) != 0x80) ++col;
-    }
-    diags_.error("article.front-matter", SourceLoc(path_, line + line_offset, col),
-                 "invalid TOML in the front matter: " + msg, "strings need quotes: headline = \"…\"");
+    const TomlSyntaxError what = describe_toml_syntax_error(e.what(), static_cast<int>(e.location().line()),
+                                                            e.location().line_str(), e.location().column());
+    diags_.error("article.front-matter", SourceLoc(path_, what.line + line_offset, what.column),
+                 "invalid TOML in the front matter: " + what.message, "strings need quotes: headline = \"…\"");
     return close + 1;
   } catch (const std::exception& e) {
     diags_.error("article.front-matter", SourceLoc(path_, line_offset, 1),

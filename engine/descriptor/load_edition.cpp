@@ -13,7 +13,6 @@
 #include <fstream>
 #include <functional>
 #include <memory>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -141,39 +140,9 @@ class Loader {
 // Files and includes
 
 void Loader::report_syntax(const toml::syntax_error& e, const std::string& display) {
-  // toml11 3.7 formats the error as "[error] toml::parse_x: what\n --> file\n 12 | text\n
-  //    |    ^--- here". Its location() is where the parser stopped (often the line start); the
-  // last caret in the message is the exact place, so prefer that.
-  const std::string what = e.what();
-  std::istringstream lines(what);
-  std::vector<std::string> ls;
-  for (std::string l; std::getline(lines, l);) ls.push_back(l);
-  std::string message = ls.empty() ? "invalid TOML" : ls[0];
-  message = std::regex_replace(message, std::regex(R"(^\[error\]\s*)"), "");
-  message = std::regex_replace(message, std::regex(R"(^toml::[a-z_:]+:\s*)"), "");
-  int line = static_cast<int>(e.location().line());
-  int column = codepoint_column(e.location().line_str(), e.location().column());
-  static const std::regex kSrc(R"(^ +(\d+) \| )");
-  std::string note;
-  int carets = 0;
-  for (std::size_t i = 0; i + 1 < ls.size(); ++i) {
-    std::smatch m;
-    if (!std::regex_search(ls[i], m, kSrc)) continue;
-    const std::size_t prefix = static_cast<std::size_t>(m.length(0));
-    const std::string& under = ls[i + 1];
-    if (under.size() <= prefix || under.compare(prefix - 3, 3, " | ") != 0) continue;
-    const std::size_t mark = under.find_first_not_of(' ', prefix);
-    if (mark == std::string::npos || (under[mark] != '^' && under[mark] != '~')) continue;
-    line = std::stoi(m[1].str());
-    column = codepoint_column(ls[i].substr(prefix), static_cast<std::uint_least32_t>(mark - prefix + 1));
-    ++carets;
-    const std::size_t sp = under.find(' ', mark);
-    note = sp == std::string::npos ? std::string() : under.substr(sp + 1);
-  }
-  // With a single marker, what it says ("expected newline, but got 'm'.") completes the message.
-  if (carets == 1 && !note.empty() && note != "here" && message.find(note) == std::string::npos)
-    message += ": " + note;
-  rd_.error(code::kSyntax, SourceLoc(display, line, column), "invalid TOML: " + message,
+  const TomlSyntaxError what = describe_toml_syntax_error(e.what(), static_cast<int>(e.location().line()),
+                                                          e.location().line_str(), e.location().column());
+  rd_.error(code::kSyntax, SourceLoc(display, what.line, what.column), "invalid TOML: " + what.message,
             "see https://toml.io; strings need quotes, lengths are strings such as \"12mm\"");
 }
 

@@ -8,14 +8,6 @@
 
 namespace paiban::desc {
 
-int codepoint_column(const std::string& line, std::uint_least32_t byte_column) {
-  const std::size_t n = std::min<std::size_t>(byte_column > 0 ? byte_column - 1 : 0, line.size());
-  int col = 1;
-  for (std::size_t i = 0; i < n; ++i)
-    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++col;
-  return col;
-}
-
 SourceLoc loc_of(const TValue& v) {
   const toml::source_location l = v.location();
   return SourceLoc(l.file_name(), static_cast<int>(l.line()), codepoint_column(l.line_str(), l.column()));

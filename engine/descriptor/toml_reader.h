@@ -13,6 +13,7 @@
 
 #include "engine/base/diagnostics.h"
 #include "engine/base/geometry.h"
+#include "engine/base/toml_error.h"
 #include "engine/base/units.h"
 
 namespace paiban::desc {
@@ -42,8 +43,6 @@ inline constexpr const char* kDuplicate = "descriptor.duplicate";
 inline constexpr const char* kInkLimit = "descriptor.ink-limit";
 }  // namespace code
 
-// 1-based column in code points from toml11's byte column on `line`.
-int codepoint_column(const std::string& line, std::uint_least32_t byte_column);
 // Where a value starts.
 SourceLoc loc_of(const TValue& v);
 // Where `key` is written when its value is v (the key's column when it is on the value's line).

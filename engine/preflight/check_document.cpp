@@ -196,8 +196,9 @@ using Decompressor = std::unique_ptr<libdeflate_decompressor, decltype(&libdefla
 std::optional<std::string> inflate_exactly(std::string_view raw) {
   Decompressor d(libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
   if (!d) return std::nullopt;
-  // Content streams deflate 3–8×; the output size is not stored, so grow and retry.
-  constexpr std::size_t kMaxInflated = std::size_t{1} << 30;
+  // Content streams deflate 3–8×; the output size is not stored, so grow and retry. Beyond
+  // 256 MiB qpdf streams it instead (a page's content that large is a problem of its own).
+  constexpr std::size_t kMaxInflated = std::size_t{256} << 20;
   std::string out;
   for (std::size_t cap = std::max<std::size_t>(raw.size() * 8, 1 << 16); cap <= kMaxInflated; cap *= 4) {
     out.resize(cap);
