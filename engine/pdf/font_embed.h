@@ -5,10 +5,10 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/fonts/fonts.h"
@@ -29,7 +29,8 @@ HPDF_Dict embed_font(Document& doc, const Face& face, const FontSubset& subset,
                      const GlyphTexts& text,
                      std::string_view deflated_program = {}, HPDF_Dict into = nullptr);
 
-// The ToUnicode CMap program (PDF 32000-1 §9.10.3) for code → text.
-std::string to_unicode_cmap(const std::map<std::uint16_t, std::u32string>& text_of_code);
+// The ToUnicode CMap program (PDF 32000-1 §9.10.3) for code → text, in ascending codes (empty
+// texts are left out).
+std::string to_unicode_cmap(const std::vector<std::pair<std::uint16_t, const std::u32string*>>& text_of_code);
 
 }  // namespace paiban::pdf

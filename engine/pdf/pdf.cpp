@@ -61,7 +61,8 @@ struct FaceUse {
   FaceId face = 0;
   std::string resource;                         // "F1"…, in order of first use
   std::set<std::uint32_t> gids;
-  std::vector<bool> shown;  // by glyph id: in gids (a set insert per glyph shown costs more)
+  std::vector<bool> shown;     // by glyph id: in gids (a set insert per glyph shown costs more)
+  std::vector<bool> has_text;  // by glyph id: in text (a hash lookup per glyph shown costs more)
   // ContentFont: /W widths of every glyph of the face (shared by the files of a build: a dense
   // table per page file was 256 KB of fresh memory per face), and the canonical ToUnicode text of
   // the glyphs shown (pointing into the pages, which outlive the writer).
@@ -318,6 +319,7 @@ class Writer : public ContentResources {
           faces_by_order_.push_back(&use);
           use.width = cache_.widths_1000(face, run->face);
           use.shown.assign(face.glyph_count(), false);
+          use.has_text.assign(face.glyph_count(), false);
         }
         for (const auto& g : run->glyphs) {
           if (g.gid >= face.glyph_count()) {
@@ -327,7 +329,10 @@ class Writer : public ContentResources {
           }
           // The first non-empty text in paint order becomes the glyph's ToUnicode entry; other
           // texts get /ActualText at their occurrence (content.cpp).
-          if (!g.text.empty()) use.text.try_emplace(g.gid, &g.text);
+          if (!g.text.empty() && !use.has_text[g.gid]) {
+            use.has_text[g.gid] = true;
+            use.text.emplace(g.gid, &g.text);
+          }
           if (!use.shown[g.gid]) {
             use.shown[g.gid] = true;
             use.gids.insert(g.gid);
