@@ -188,30 +188,45 @@ class SameBytes : public Pipeline {
   bool same_ = true;
 };
 
-using Decompressor = std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)>;
-
-// A whole zlib stream (RFC 1950) inflated by libdeflate, or nothing when it is not exactly one
-// valid stream (trailing bytes included): the caller then lets qpdf decode it and report why.
-// libdeflate inflates page content ≈ 3× as fast as zlib, which qpdf uses.
-std::optional<std::string> inflate_exactly(std::string_view raw) {
-  Decompressor d(libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
-  if (!d) return std::nullopt;
-  // Content streams deflate 3–8×; the output size is not stored, so grow and retry. Beyond
-  // 256 MiB qpdf streams it instead (a page's content that large is a problem of its own).
-  constexpr std::size_t kMaxInflated = std::size_t{256} << 20;
-  std::string out;
-  for (std::size_t cap = std::max<std::size_t>(raw.size() * 8, 1 << 16); cap <= kMaxInflated; cap *= 4) {
-    out.resize(cap);
-    std::size_t in_used = 0, out_len = 0;
-    const auto r = libdeflate_zlib_decompress_ex(d.get(), raw.data(), raw.size(), out.data(), cap, &in_used, &out_len);
-    if (r == LIBDEFLATE_SUCCESS) {
-      if (in_used != raw.size()) return std::nullopt;
-      out.resize(out_len);
-      return out;
+// Whole zlib streams (RFC 1950) inflated by libdeflate, ≈ 3× as fast as zlib, which qpdf uses.
+// One per file checked: libdeflate's state and an output buffer its streams reuse (fresh pages
+// for every stream cost more than the inflating).
+class Inflater {
+ public:
+  Inflater() : d_(libdeflate_alloc_decompressor(), &libdeflate_free_decompressor) {}
+  // The stream's bytes, valid until the next call, or nothing when `raw` is not exactly one valid
+  // zlib stream (trailing bytes and a wrong checksum included): the caller then lets qpdf decode
+  // it, and report why.
+  std::optional<std::string_view> inflate_exactly(std::string_view raw) {
+    if (!d_) return std::nullopt;
+    // The output size is not stored: grow and retry (content deflates 3–8×, fonts ≈ 2×). Beyond
+    // 256 MiB qpdf streams it instead (a page's content that large is a problem of its own).
+    constexpr std::size_t kMaxInflated = std::size_t{256} << 20;
+    for (std::size_t cap = std::max({raw.size() * 4, std::size_t{1} << 16, size_}); cap <= kMaxInflated; cap *= 4) {
+      if (cap > size_) {
+        buffer_ = std::make_unique_for_overwrite<char[]>(cap);
+        size_ = cap;
+      }
+      std::size_t in_used = 0, out_len = 0;
+      const auto r = libdeflate_zlib_decompress_ex(d_.get(), raw.data(), raw.size(), buffer_.get(), size_, &in_used, &out_len);
+      if (r == LIBDEFLATE_SUCCESS) {
+        if (in_used != raw.size()) return std::nullopt;
+        return std::string_view(buffer_.get(), out_len);
+      }
+      if (r != LIBDEFLATE_INSUFFICIENT_SPACE) return std::nullopt;
     }
-    if (r != LIBDEFLATE_INSUFFICIENT_SPACE) return std::nullopt;
+    return std::nullopt;
   }
-  return std::nullopt;
+
+ private:
+  std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)> d_;
+  std::unique_ptr<char[]> buffer_;
+  std::size_t size_ = 0;
+};
+
+bool plain_flate(QPDFObjectHandle dict) {
+  auto filter = dict.getKey("/Filter");
+  return filter.isName() && filter.getName() == "/FlateDecode" && dict.getKey("/DecodeParms").isNull();
 }
 
 // The page content streams (a page's /Contents when it is one indirect stream): check_qpdf keeps
@@ -228,10 +243,10 @@ std::set<QPDFObjGen> single_content_streams(const Context& ctx) {
 }  // namespace
 
 // P01: what `qpdf --check` does — read every object and decode every stream. Streams are decoded
-// into a null pipeline instead of re-writing the file (QPDFWriter would also re-compress every
-// stream: 3× the work for the same verdict), except page contents, which are decoded once here
-// and interpreted by check_content (Context::decoded_contents); check_content reports its own
-// parse errors and warnings under P01.
+// and dropped instead of re-writing the file (QPDFWriter would also re-compress every stream: 3×
+// the work for the same verdict), plain Flate by libdeflate (qpdf decides when it refuses one),
+// except page contents, which are kept for check_content (Context::decoded_contents): decoded
+// once, interpreted there. check_content reports its own parse errors and warnings under P01.
 void check_qpdf(Context& ctx) {
   // The document the other checks read: its objects are parsed once (a second QPDF over the same
   // bytes cost a tenth of the preflight's time), and the warnings it raises from opening until
@@ -240,33 +255,18 @@ void check_qpdf(Context& ctx) {
   std::vector<std::string> errors;
   try {
     const std::set<QPDFObjGen> contents = single_content_streams(ctx);
+    Inflater inflater;
     for (QPDFObjectHandle& obj : q.getAllObjects()) {
       if (!obj.isStream()) continue;
-      Pl_Discard discard;
       try {
-        if (contents.count(obj.getObjGen())) {
-          auto dict = obj.getDict();
-          auto filter = dict.getKey("/Filter");
-          if (filter.isName() && filter.getName() == "/FlateDecode" && dict.getKey("/DecodeParms").isNull()) {
-            const auto raw = obj.getRawStreamData();
-            if (auto data = inflate_exactly({reinterpret_cast<const char*>(raw->getBuffer()), raw->getSize()})) {
-              ctx.decoded_contents[obj.getObjGen()] = std::move(*data);
-              continue;
-            }
-          }
-          std::string data;
-          Pl_String into("paiban-content", nullptr, data);
-          const std::size_t warnings_before = q.numWarnings();
-          if (obj.pipeStreamData(&into, 0, qpdf_dl_generalized, false, false) && q.numWarnings() == warnings_before)
-            ctx.decoded_contents[obj.getObjGen()] = std::move(data);
-          continue;
-        }
-        // Big streams shared by the files of a build (font programs, the output profile) are
-        // decoded once per build (PreflightCache); their raw bytes are compared in full.
-        std::string filters;
         auto dict = obj.getDict();
+        const bool content = contents.count(obj.getObjGen()) > 0;
+        // Big streams shared by the files of a build (font programs, the output profile) are
+        // decoded once per build (PreflightCache); their raw bytes are compared in full. Page
+        // content is each file's own.
+        std::string filters;
         const std::size_t length = static_cast<std::size_t>(std::max<long long>(0, num_or_zero(dict.getKey("/Length"))));
-        const bool cacheable = ctx.cache && length >= PreflightCache::kMinBytes;
+        const bool cacheable = !content && ctx.cache && length >= PreflightCache::kMinBytes;
         bool decoding = false;  // this check decodes it for the cache (others wait): say when done
         if (cacheable) {
           filters = dict.getKey("/Filter").unparse() + " " + dict.getKey("/DecodeParms").unparse();
@@ -287,9 +287,27 @@ void check_qpdf(Context& ctx) {
             if (active) cache->done_decoding(filters, length);
           }
         } done{ctx.cache, filters, length, decoding};
+        // Plain Flate (all our streams but images): libdeflate, and qpdf only when it refuses.
+        if (plain_flate(dict)) {
+          const auto raw = obj.getRawStreamData();
+          const std::string_view bytes(reinterpret_cast<const char*>(raw->getBuffer()), raw->getSize());
+          if (auto data = inflater.inflate_exactly(bytes)) {
+            if (content) ctx.decoded_contents[obj.getObjGen()] = std::string(*data);
+            if (cacheable) ctx.cache->remember(filters, bytes);
+            continue;
+          }
+        }
         // A stream qpdf cannot decode is reported as a warning (collected below); `false` alone
         // means "not filterable at this level" (e.g. /DCTDecode), which is no error.
         const std::size_t warnings_before = q.numWarnings();
+        if (content) {
+          std::string data;
+          Pl_String into("paiban-content", nullptr, data);
+          if (obj.pipeStreamData(&into, 0, qpdf_dl_generalized, false, false) && q.numWarnings() == warnings_before)
+            ctx.decoded_contents[obj.getObjGen()] = std::move(data);
+          continue;
+        }
+        Pl_Discard discard;
         const bool filtered = obj.pipeStreamData(&discard, 0, qpdf_dl_generalized, false, false);
         if (filtered && cacheable && q.numWarnings() == warnings_before) {
           auto raw = obj.getRawStreamData();
