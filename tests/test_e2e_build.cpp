@@ -38,11 +38,12 @@ std::map<std::string, std::string> plates(const std::string& dir) {
 
 }  // namespace
 
-// The demo edition builds: one plate per page, each a clean PDF; report.json lists them.
+// The demo edition builds: one plate per page, each a clean PDF that passes preflight without
+// a finding (--strict: any finding exits 3); report.json lists them.
 TEST(E2eBuild, DemoEditionBuildsPlatesAndReport) {
   const std::string out = temp_dir("build");
-  auto r = build(demo(), out, "--allow-overset");
-  ASSERT_NE(r.exit_code, 4) << r.err;
+  auto r = build(demo(), out, "--allow-overset --strict");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
   auto files = plates(out);
   ASSERT_EQ(files.size(), 4u) << r.err;
   for (const auto& [name, bytes] : files) {

@@ -3,8 +3,8 @@
 only, so it is safe for any CMYK output condition). Pure standard library, no ImageMagick;
 deterministic, so re-running it reproduces the committed files byte for byte.
 
-pilot-plant.png: a sky gradient, a factory hall with a saw-tooth roof and a chimney, and
-ploughed fields in perspective. drone-field.png: wheat rows seen from above with a quadcopter.
+pilot-plant.png (960 × 640): a sky gradient, a factory hall with a saw-tooth roof and a chimney, and
+ploughed fields in perspective. drone-field.png (1440 × 960): wheat rows seen from above with a quadcopter.
 Enough structure to check placement, cropping and text wrap on a proof.
 """
 import struct
@@ -61,12 +61,18 @@ def drone_pixel(x, y):
     return v
 
 
-def write(name, fn):
-    rows = [[max(0, min(255, fn(x, y))) for x in range(W)] for y in range(H)]
+def write(name, fn, scale=1):
+    # fn draws in W × H coordinates; scale > 1 renders it at scale × the pixels (fractional
+    # coordinates: finer edges, not enlarged pixels).
+    w, h = W * scale, H * scale
+    rows = [[max(0, min(255, int(fn(x / scale, y / scale)))) for x in range(w)] for y in range(h)]
     with open(name, "wb") as f:
-        f.write(png(W, H, rows))
+        f.write(png(w, h, rows))
 
 
 if __name__ == "__main__":
-    write("pilot-plant.png", pixel)
-    write("drone-field.png", drone_pixel)
+    # Contone images want 150–400 ppi where they are placed (checklist I01, I05: 200 ppi target).
+    # The plant picture is placed 61.9 and 76.2 mm wide (394 and 320 ppi at 960 × 640 px), the
+    # drone photo 219 mm wide (167 ppi at 1440 × 960 px).
+    write("pilot-plant.png", pixel, scale=2)
+    write("drone-field.png", drone_pixel, scale=3)
