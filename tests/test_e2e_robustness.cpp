@@ -9,7 +9,6 @@
 //     that the other page is still built when the run can go on safely,
 //   - for text cases: every character is on a plate (pdftotext) or reported as overset.
 #include <gtest/gtest.h>
-#include <jpeglib.h>
 #include <png.h>
 #include <zlib.h>
 
@@ -21,6 +20,7 @@
 #include <sstream>
 #include <nlohmann/json.hpp>
 
+#include "support/test_images.h"
 #include "support/test_support.h"
 
 using namespace paiban::test;
@@ -192,30 +192,13 @@ void write_png(const std::string& path, int w, int h) {
   ASSERT_TRUE(png_image_write_to_file(&img, path.c_str(), 0, px.data(), 0, nullptr)) << img.message;
 }
 
+// A 3-component JPEG whose samples are not flat (so that half of it is not a valid image).
 void write_jpeg(const std::string& path, int w, int h) {
-  jpeg_compress_struct c;
-  jpeg_error_mgr err;
-  c.err = jpeg_std_error(&err);
-  jpeg_create_compress(&c);
-  FILE* f = std::fopen(path.c_str(), "wb");
-  ASSERT_TRUE(f);
-  jpeg_stdio_dest(&c, f);
-  c.image_width = static_cast<JDIMENSION>(w);
-  c.image_height = static_cast<JDIMENSION>(h);
-  c.input_components = 3;
-  c.in_color_space = JCS_RGB;
-  jpeg_set_defaults(&c);
-  jpeg_set_quality(&c, 90, TRUE);
-  jpeg_start_compress(&c, TRUE);
-  std::vector<std::uint8_t> row(static_cast<std::size_t>(w) * 3);
-  for (int y = 0; y < h; ++y) {
-    for (int x = 0; x < w * 3; ++x) row[static_cast<std::size_t>(x)] = static_cast<std::uint8_t>((x * 31 + y * 17) ^ (x * y));
-    JSAMPROW r = row.data();
-    jpeg_write_scanlines(&c, &r, 1);
-  }
-  jpeg_finish_compress(&c);
-  jpeg_destroy_compress(&c);
-  std::fclose(f);
+  paiban::test::write_jpeg(path, w, h, 3, [](int x, int y) {
+    std::vector<std::uint8_t> rgb(3);
+    for (int k = 0; k < 3; ++k) rgb[static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(((3 * x + k) * 31 + y * 17) ^ ((3 * x + k) * y));
+    return rgb;
+  });
 }
 
 // The first half of a file (a transfer cut short).

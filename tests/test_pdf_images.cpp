@@ -2,7 +2,6 @@
 // made here with libjpeg/libpng (no binary fixtures); results are read back with qpdf,
 // pdfimages and Ghostscript's CMYK renderer.
 #include <gtest/gtest.h>
-#include <jpeglib.h>
 #include <png.h>
 
 #include <cstdio>
@@ -10,6 +9,7 @@
 #include <functional>
 
 #include "engine/pdf/images.h"
+#include "support/test_images.h"
 #include "test_pdf_helpers.h"
 
 using namespace paiban;
@@ -18,42 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Pixel = std::function<std::vector<std::uint8_t>(int x, int y)>;
-
-// Writes a JPEG with 1, 3 or 4 components. `adobe` writes the Adobe APP14 marker, as Photoshop
-// does for CMYK files (whose samples are then stored inverted: the caller supplies them so).
-void write_jpeg(const std::string& path, int w, int h, int components, const Pixel& pixel, bool adobe = false) {
-  jpeg_compress_struct c;
-  jpeg_error_mgr err;
-  c.err = jpeg_std_error(&err);
-  jpeg_create_compress(&c);
-  FILE* f = std::fopen(path.c_str(), "wb");
-  ASSERT_TRUE(f);
-  jpeg_stdio_dest(&c, f);
-  c.image_width = static_cast<JDIMENSION>(w);
-  c.image_height = static_cast<JDIMENSION>(h);
-  c.input_components = components;
-  c.in_color_space = components == 1 ? JCS_GRAYSCALE : components == 3 ? JCS_RGB : JCS_CMYK;
-  jpeg_set_defaults(&c);
-  if (components == 4) {
-    jpeg_set_colorspace(&c, JCS_CMYK);
-    c.write_Adobe_marker = adobe ? TRUE : FALSE;
-  }
-  jpeg_set_quality(&c, 95, TRUE);
-  jpeg_start_compress(&c, TRUE);
-  std::vector<std::uint8_t> row(static_cast<std::size_t>(w) * components);
-  for (int y = 0; y < h; ++y) {
-    for (int x = 0; x < w; ++x) {
-      const auto p = pixel(x, y);
-      for (int k = 0; k < components; ++k) row[static_cast<std::size_t>(x) * components + k] = p[k];
-    }
-    JSAMPROW r = row.data();
-    jpeg_write_scanlines(&c, &r, 1);
-  }
-  jpeg_finish_compress(&c);
-  jpeg_destroy_compress(&c);
-  std::fclose(f);
-}
+using test::Pixel;
+using test::write_jpeg;
 
 void write_png_rgba(const std::string& path, int w, int h, const Pixel& pixel) {
   png_image img;
