@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -482,7 +483,15 @@ int run_build(const BuildArgs& a) {
     std::cerr << "paiban: " << written << "/" << n << " pages written to " << a.out << ", " << preflight_findings
               << " preflight findings, " << diags.count(Severity::Error) << " errors, "
               << diags.count(Severity::Warning) << " warnings (" << static_cast<long>(ms_since(t_start)) << " ms)\n";
-  return rc;
+  // Done: every file is on disk and closed, every thread joined. The edition's memory (≈ 90 MB
+  // in about a million blocks: display lists, shaped text, subsets, the plates' qpdf objects)
+  // goes back to the system with the process instead of block by block first: from here to the
+  // parent seeing the exit, 16-page build, medians of 2 × 10 runs: 15.6 → 12.4 ms.
+  // std::exit, not _Exit: streams are flushed and LeakSanitizer still runs (this frame's objects
+  // are reachable from the stack, so only real leaks are reported).
+  std::cout.flush();
+  std::cerr.flush();
+  std::exit(rc);
 }
 
 }  // namespace
