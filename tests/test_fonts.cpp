@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <thread>
+#include <vector>
 
 #include "engine/fonts/fonts.h"
 #include "support/test_support.h"
@@ -50,6 +52,36 @@ TEST(Fonts, KaiRoleIsTrueType) {
   ASSERT_FALSE(chain.empty());
   EXPECT_EQ(fonts.face(chain.front()).info().family, "AR PL UKai CN");
   EXPECT_EQ(fonts.face(chain.front()).info().format, FontFormat::TrueType);
+}
+
+// has_char remembers its answers for the BMP (font fallback asks it for every character): for
+// every BMP code point, asked twice and from two threads at once, it says what the cmap says —
+// in the CFF song face and the TrueType kai face — and beyond the BMP it asks the cmap.
+TEST(Fonts, HasCharAgreesWithTheCmapEveryTime) {
+  FontSet fonts(default_roles());
+  Diagnostics d;
+  for (const char* role : {"song", "kai"}) {
+    SCOPED_TRACE(role);
+    const auto& chain = fonts.chain(role, 400, d);
+    ASSERT_FALSE(chain.empty());
+    const Face& f = fonts.face(chain.front());
+    std::vector<char> first(0x10000), second(0x10000);
+    std::thread other([&] {
+      for (char32_t c = 0xFFFF; c > 0; --c) first[c] = f.has_char(c);
+    });
+    for (char32_t c = 0; c < 0x10000; ++c) second[c] = f.has_char(c);
+    other.join();
+    int with_glyph = 0, mismatches = 0;
+    for (char32_t c = 1; c < 0x10000; ++c) {
+      const bool cmap = f.glyph_for(c) != 0;
+      with_glyph += cmap;
+      mismatches += (first[c] != cmap) + (second[c] != cmap) + (f.has_char(c) != cmap);
+    }
+    EXPECT_EQ(mismatches, 0);
+    EXPECT_GT(with_glyph, 10000);  // both are CJK fonts with thousands of ideographs
+  }
+  const Face& song = fonts.face(fonts.chain("song", 400, d).front());
+  EXPECT_EQ(song.has_char(U'\U00020000'), song.glyph_for(U'\U00020000') != 0);  // CJK Ext. B
 }
 
 TEST(Fonts, UnknownRoleSuggestsNearest) {

@@ -69,7 +69,8 @@ std::string table_past_end(const char* data, std::size_t size, int index) {
 
 }  // namespace
 
-Face::Face(FaceInfo info, hb_face_t* face, hb_font_t* font) : info_(std::move(info)), face_(face), font_(font) {}
+Face::Face(FaceInfo info, hb_face_t* face, hb_font_t* font)
+    : info_(std::move(info)), face_(face), font_(font), bmp_has_(new std::atomic<std::uint8_t>[0x10000]()) {}
 
 Face::~Face() {
   for (auto& [size, f] : sized_) hb_font_destroy(f);
@@ -105,7 +106,16 @@ std::pair<Sp, Sp> Face::ink_extent(Sp size, std::uint32_t gid) const {
   return r;
 }
 
-bool Face::has_char(char32_t c) const { return glyph_for(c) != 0; }
+bool Face::has_char(char32_t c) const {
+  if (c >= 0x10000) return glyph_for(c) != 0;
+  std::atomic<std::uint8_t>& known = bmp_has_[c];
+  std::uint8_t v = known.load(std::memory_order_relaxed);
+  if (v == 0) {
+    v = glyph_for(c) != 0 ? 2 : 1;
+    known.store(v, std::memory_order_relaxed);
+  }
+  return v == 2;
+}
 
 std::uint32_t Face::glyph_for(char32_t c) const {
   hb_codepoint_t g = 0;

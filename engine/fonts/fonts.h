@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -65,6 +66,11 @@ class Face {
   mutable std::mutex mu_;
   mutable std::map<Sp, hb_font_t*> sized_;
   mutable std::map<std::pair<Sp, std::uint32_t>, std::pair<Sp, Sp>> inks_;
+  // has_char of each BMP code point, asked of HarfBuzz once: font fallback asks it for every
+  // character shaped (100,000 for a 16-page edition), and a cmap lookup in a CJK font costs
+  // ≈ 260 instructions. 0 = not asked yet, 1 = no glyph, 2 = a glyph; any thread may fill a slot
+  // (every thread finds the same answer).
+  std::unique_ptr<std::atomic<std::uint8_t>[]> bmp_has_;
 };
 
 struct FontRole {
