@@ -2,6 +2,7 @@
 // (qpdf, poppler's pdffonts/pdftotext/pdftoppm/pdfinfo, Ghostscript). Pages are built directly
 // from text shaped with the real font roles, as the composer would place it.
 #include <gtest/gtest.h>
+#include <hb.h>
 #include <zlib.h>
 #include <sys/resource.h>
 
@@ -288,10 +289,9 @@ TEST(Pdf, CffSubsetKeepsOriginalCids) {
   EXPECT_TRUE(sub->cid_keyed);
   EXPECT_TRUE(sub->ids_stable);
   for (std::uint32_t g : gset) EXPECT_EQ(sub->code.at(g), g);
-  // Layout tables are dropped, so the closure adds only outline dependencies (two component
-  // glyphs of the full-width comma and stop here), not GSUB alternates.
-  EXPECT_GE(sub->glyph_count, gset.size() + 1);
-  EXPECT_LE(sub->glyph_count, gset.size() + 1 + 4);
+  // Layout tables are dropped, so no GSUB alternates join; neither do the comma's and stop's
+  // variation-sequence alternates (CffSubsetHoldsOnlyTheGlyphsAsked).
+  EXPECT_EQ(sub->glyph_count, gset.size() + 1);
 
   const std::string pdf = write_plate({&page}, "cids.pdf");
   const json objs = qpdf_objects(pdf);
@@ -302,6 +302,40 @@ TEST(Pdf, CffSubsetKeepsOriginalCids) {
   std::set<std::uint32_t> charset(info->charset.begin(), info->charset.end());
   for (std::uint32_t g : gset) EXPECT_TRUE(charset.count(g)) << "CID " << g << " not in the embedded charset";
   EXPECT_EQ(info->glyph_count, sub->glyph_count);
+}
+
+// The subset holds the glyphs asked for and .notdef, nothing more. Given glyph ids, hb-subset
+// (HarfBuzz 6.0) maps the whole cmap and keeps every glyph a variation sequence of a kept
+// character selects (cmap format 14: in Noto CJK，。、 + VS2 select other glyphs of the marks)
+// unless it is shown only the tables a CFF program needs; the pages never show those glyphs.
+TEST(Pdf, CffSubsetHoldsOnlyTheGlyphsAsked) {
+  Diagnostics d;
+  const auto& chain = fonts().chain("song", 400, d);
+  ASSERT_FALSE(chain.empty());
+  const Face& face = fonts().face(chain[0]);
+  ASSERT_EQ(face.info().format, FontFormat::Cff);
+  // The premise: these characters do have variation-sequence alternates in the font.
+  hb_font_t* probe = hb_font_create(face.hb_face());
+  int alternates = 0;
+  for (char32_t c : {U'，', U'。', U'、'}) {
+    hb_codepoint_t g = 0;
+    if (hb_font_get_variation_glyph(probe, c, 0xFE01, &g) && g != face.glyph_for(c)) ++alternates;
+  }
+  hb_font_destroy(probe);
+  ASSERT_GT(alternates, 0) << "the font no longer has the variation sequences this test relies on";
+
+  std::set<std::uint32_t> gset;
+  for (char32_t c : std::u32string(U"，。、中")) gset.insert(face.glyph_for(c));
+  std::string err;
+  auto sub = pdf::make_subset(face, chain[0], gset, &err);
+  ASSERT_TRUE(sub) << err;
+  EXPECT_EQ(sub->glyph_count, gset.size() + 1) << "the subset holds glyphs nobody asked for";
+  auto info = pdf::parse_cff(sub->program, &err);
+  ASSERT_TRUE(info) << err;
+  std::set<std::uint32_t> charset(info->charset.begin(), info->charset.end());
+  std::set<std::uint32_t> want(gset);
+  want.insert(0);
+  EXPECT_EQ(charset, want);
 }
 
 // The TrueType face keeps CID == original GID through /CIDToGIDMap.

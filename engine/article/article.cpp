@@ -20,8 +20,10 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <span>
 #include <sstream>
 #include <toml.hpp>
+#include <vector>
 
 #include "engine/base/text.h"
 #include "engine/base/toml_error.h"
@@ -38,7 +40,7 @@ struct Char {
   int line, column;   // 1-based; column in code points
 };
 
-using Line = std::vector<Char>;
+using Line = std::span<const Char>;  // a line of Parser::chars_ (views: the text is not copied)
 
 std::string hex(char32_t c) {
   char buf[16];
@@ -131,7 +133,6 @@ void Parser::decode(std::string_view bytes) {
   std::size_t i = 0;
   if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") i = 3;  // BOM: dropped silently
   int line = 1, column = 1;
-  chars_.reserve(chars_.size() + bytes.size() / 3 + 16);  // Chinese text: 3 bytes a character
   auto push = [&](char32_t c, std::int64_t at) {
     chars_.push_back({c, at, line, column});
     if (c == U'\n') ++line, column = 1;
@@ -144,6 +145,7 @@ void Parser::decode(std::string_view bytes) {
     const std::size_t good = ok ? rest.size() : static_cast<std::size_t>(err.byte_offset);
     // The valid prefix (re-decoding it cannot fail).
     std::u32string valid = ok ? std::move(*ok) : *decode_utf8(rest.substr(0, good));
+    chars_.reserve(chars_.size() + valid.size() + 1);  // + the U+FFFD that may follow
     std::size_t at = i;
     for (std::size_t k = 0; k < valid.size(); ++k) {
       char32_t c = valid[k];
@@ -179,35 +181,34 @@ void Parser::decode(std::string_view bytes) {
     i += bad;
   }
 
-  // Control characters: TAB is a space, the rest are reported and removed.
-  std::vector<Char> kept;
-  kept.reserve(chars_.size());
-  for (const Char& ch : chars_) {
+  // Control characters: TAB is a space, the rest are reported and removed (in place: the
+  // characters kept move down over the ones removed).
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < chars_.size(); ++k) {
+    Char ch = chars_[k];
     if (ch.c == U'\t') {
-      kept.push_back({U' ', ch.byte, ch.line, ch.column});
+      ch.c = U' ';
     } else if (ch.c != U'\n' && is_control(ch.c)) {
       report(control_count_, Severity::Warning, "article.control-char", loc(ch),
              "control character " + hex(ch.c) + " (" + control_name(ch.c) + ") removed",
              "control characters are not text; remove them from the source");
-    } else {
-      kept.push_back(ch);
+      continue;
     }
+    chars_[kept++] = ch;
   }
-  chars_ = std::move(kept);
+  chars_.resize(kept);
 }
 
 void Parser::split_lines() {
-  lines_.emplace_back();
+  const Char* start = chars_.data();
   for (const Char& ch : chars_) {
-    if (ch.c == U'\n' || ch.c == 0x2028) {
-      lines_.emplace_back();
-    } else if (ch.c == 0x2029) {  // PARAGRAPH SEPARATOR: an empty line in between
-      lines_.emplace_back();
-      lines_.emplace_back();
-    } else {
-      lines_.back().push_back(ch);
+    if (ch.c == U'\n' || ch.c == 0x2028 || ch.c == 0x2029) {
+      lines_.emplace_back(start, &ch);
+      if (ch.c == 0x2029) lines_.emplace_back();  // PARAGRAPH SEPARATOR: an empty line in between
+      start = &ch + 1;
     }
   }
+  lines_.emplace_back(start, chars_.data() + chars_.size());
 }
 
 std::u32string text_of(const Line& l, std::size_t from = 0) {

@@ -39,6 +39,8 @@ std::size_t append_line_glyphs(const PreparedParagraph& p, const Line& line, Poi
       item.size = sr.size;
       item.origin = origin;
       item.colour = colour;
+      // Most lines are one run: sized once instead of regrown glyph by glyph (5 copies a line).
+      item.glyphs.reserve(lg.size() - k);
       out.emplace_back(std::move(item));
       run = &std::get<GlyphRunItem>(out.back());
       run_face = sr.face;

@@ -115,8 +115,10 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
     d->breaks = analyzer.find_breaks(text, d->chars);
   }
 
-  // 5. Atoms (non-space clusters) and the spaces between them.
-  std::vector<Gap> gaps(1);  // interned into d->gap_table below (step 9)
+  // 5. Atoms (non-space clusters) and the spaces between them. At most one atom per cluster:
+  // reserved, so the paragraph's largest arrays are written once, not regrown and copied.
+  d->atoms.reserve(clusters.size());
+  d->spaces.reserve(clusters.size() + 1);
   d->spaces.emplace_back();
   std::uint32_t pending_space_gb = clusters.empty() ? 0 : clusters.front().gb, pending_space_ge = pending_space_gb;
   bool pending_spaces = false;
@@ -176,7 +178,6 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
       a.pen = (em / 2 - adv) / 2;
     }
     d->atoms.push_back(a);
-    gaps.emplace_back();
     d->spaces.emplace_back();
   }
   // Trailing spaces after the last atom live in the last gap.
@@ -266,10 +267,19 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
     }
     return g;
   };
+  // Each gap is interned as soon as it is made (PreparedParagraphData::gap_table: equal gaps share
+  // one entry, in order of first use; gap 0 and gap m hold no glue), never stored per position.
+  std::unordered_map<Gap, std::uint32_t, GapHash> gap_index;
+  auto intern = [&](const Gap& g) {
+    auto [it, fresh] = gap_index.try_emplace(g, static_cast<std::uint32_t>(d->gap_table.size()));
+    if (fresh) d->gap_table.push_back(g);
+    return it->second;
+  };
+  d->gap_of.assign(m + 1, intern(Gap{}));
   for (std::size_t k = 1; k < m; ++k) {
     const Atom& a = atoms[k - 1];
     const Atom& b = atoms[k];
-    Gap& g = gaps[k];
+    Gap g;
     const bool spaced = !spaces[k].empty() ||
                          b.text_begin > a.text_end;  // a space cluster with no glyph
     // Blanks (§3.3 collapsing; marks with a space between them are not adjacent).
@@ -340,6 +350,7 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
     g.rule = chosen->rule;
     g.penalty = chosen->penalty;
     g.emergency_ok = g.brk == BreakKind::Prohibited && b.cls != C::Combining;
+    d->gap_of[k] = intern(g);
   }
   // Paragraph edges (§3.4): after the indent an opening mark keeps its blank under space-first.
   if (m > 0) {
@@ -348,23 +359,12 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
     d->end_tail = kept_blank(atoms.back().blank_right, true);
   }
 
-  // Gaps interned (PreparedParagraphData::gap_table): equal gaps share one entry.
-  {
-    std::unordered_map<Gap, std::uint32_t, GapHash> index;
-    d->gap_of.resize(gaps.size());
-    for (std::size_t k = 0; k < gaps.size(); ++k) {
-      auto [it, fresh] = index.try_emplace(gaps[k], static_cast<std::uint32_t>(d->gap_table.size()));
-      if (fresh) d->gap_table.push_back(gaps[k]);
-      d->gap_of[k] = it->second;
-    }
-  }
-
   // 9. Prefix sums for O(1) line measurement (§9 complexity).
   d->prefix.assign(m + 1, Sums{});
   d->units.assign(m + 1, 0);
   for (std::size_t k = 0; k < m; ++k) {
     Sums s = d->prefix[k];
-    if (k > 0) s += gaps[k].mid();
+    if (k > 0) s += d->gap(k).mid();
     s.natural += atoms[k].width;
     d->prefix[k + 1] = s;
     d->units[k + 1] = d->units[k] + atoms[k].unit;
@@ -373,7 +373,10 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
   d->line_base.assign(m + 1, Sums{});
   d->line_tail.assign(m + 1, Sums{});
   for (std::size_t k = 0; k <= m; ++k) {
-    if (k > 0 && k < m) d->points[k] = {gaps[k].brk, gaps[k].emergency_ok, gaps[k].penalty, 0};
+    if (k > 0 && k < m) {
+      const Gap& g = d->gap(k);
+      d->points[k] = {g.brk, g.emergency_ok, g.penalty, 0};
+    }
     if (k == m) d->points[k] = {BreakKind::Mandatory, false, 0, 0};
     if (style.hanging && k > 0 && k < m && d->points[k].kind == BreakKind::Allowed) {
       // §7: only 、，。． hang, one per line, never when two marks are adjacent.
@@ -386,7 +389,7 @@ PreparedParagraph prepare_paragraph(FontSet& fonts, std::u32string_view text, co
       if (hangable && !after_mark) d->points[k].hang = static_cast<std::int32_t>(mark.width);
     }
     Sums base = d->prefix[k];
-    if (k > 0 && k < m) base += gaps[k].mid();
+    if (k > 0 && k < m) base += d->gap(k).mid();
     if (k < m) base -= d->head(k).sums();
     d->line_base[k] = base;
     if (k > 0) d->line_tail[k] = d->tail(k).sums();

@@ -67,6 +67,7 @@ HPDF_Dict Document::dct_stream() {
 void Document::write(HPDF_Dict stream, std::string_view bytes) {
   if (!stream) return;
   HPDF_Stream s = hi::stream_data(stream);
+  reserve_ += bytes.size();
   // HPDF_Stream_Write takes 32-bit sizes: write in chunks.
   std::size_t off = 0;
   while (off < bytes.size()) {
@@ -83,15 +84,21 @@ HPDF_Dict Document::prefiltered_stream(std::string_view bytes, std::string_view 
   if (!d) return d;
   if (!compress_ || deflated.empty()) {  // empty: compression failed, let libharu deflate
     if (compress_) hi::set_stream_filter(d, HPDF_STREAM_FILTER_FLATE_DECODE);
-    if (hi::borrow_stream_data(doc_, d, bytes)) borrowed_.push_back(bytes);
-    else write(d, bytes);
-    reserve_ += bytes.size();
+    if (hi::borrow_stream_data(doc_, d, bytes)) {
+      borrowed_.push_back(bytes);
+      reserve_ += bytes.size();
+    } else {
+      write(d, bytes);
+    }
     return d;
   }
   hi::set_prefiltered_flate(d);
-  if (hi::borrow_stream_data(doc_, d, deflated)) borrowed_.push_back(deflated);
-  else write(d, deflated);
-  reserve_ += deflated.size();
+  if (hi::borrow_stream_data(doc_, d, deflated)) {
+    borrowed_.push_back(deflated);
+    reserve_ += deflated.size();
+  } else {
+    write(d, deflated);
+  }
   return d;
 }
 

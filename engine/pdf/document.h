@@ -81,7 +81,9 @@ class Document {
   HPDF_Doc doc_ = nullptr;
   bool compress_;
   HPDF_STATUS error_ = 0;
-  // Bytes save() reserves: the borrowed streams plus room for the rest (content, dictionaries).
+  // Bytes save() reserves: every stream's data (borrowed or written; raw size if libharu is to
+  // deflate it) plus room for the dictionaries and the xref (a bench plate's are ≈ 20 KB). Too
+  // small, the file's buffer is regrown and copied while saving: 2 MB of fresh memory per plate.
   std::size_t reserve_ = 1 << 16;
   std::vector<std::string_view> borrowed_;
   HPDF_STATUS detail_ = 0;
