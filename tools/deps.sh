@@ -8,7 +8,7 @@ PAIBAN_PACKAGES=(
   g++ cmake make ninja-build pkg-config
   # engine libraries
   libharfbuzz-dev libfreetype-dev libfontconfig-dev libicu-dev libhpdf-dev zlib1g-dev libdeflate-dev nettle-dev
-  libtoml11-dev libcli11-dev libfmt-dev nlohmann-json3-dev liblcms2-dev libqpdf-dev
+  libtoml11-dev libcli11-dev libfmt-dev nlohmann-json3-dev liblcms2-dev libqpdf-dev libjemalloc-dev
   libjpeg-dev libpng-dev
   # fonts for the default roles (宋/黑 → Noto CJK, 楷 → AR PL UKai)
   fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-ukai

@@ -225,10 +225,11 @@ int run_build(const BuildArgs& a) {
   };
   ComposedEdition composed = compose(*edition, articles, fonts, diags, hooks);
   timing["compose_ms"] = ms_since(t);
-#ifdef __GLIBC__
+#if defined(__GLIBC__) && !defined(PAIBAN_JEMALLOC)
   // Composition's working data (prepared paragraphs, line sets: most of the peak) is freed by now,
   // but glibc keeps it in the main thread's arena, which the page writers' threads do not use.
-  // Hand it back so the PDF phase's memory does not stack on top of it.
+  // Hand it back so the PDF phase's memory does not stack on top of it. (jemalloc, the default
+  // build's malloc, lets every thread reuse freed memory and returns it to the kernel itself.)
   malloc_trim(0);
 #endif
 
