@@ -1310,6 +1310,61 @@ TEST(Preflight, BytesInMemoryReportAsTheFile) {
   EXPECT_FALSE(preflight(bad).passed());
 }
 
+// preflight_bytes reads stream data where it lies in the bytes it is given instead of through
+// qpdf's input source. What it finds must be what reading through qpdf finds: a /Length that does
+// not end at `endstream` is P01 (qpdf's warning) either way, a shared stream is still recognised
+// on the next plate, and a damaged copy of it (same size) is not.
+TEST(Preflight, StreamsReadInPlaceReportAsReadThroughQpdf) {
+  const std::string good = Fixture().write("in-place-good");
+  const std::string data = test::read_file(good);
+
+  // One off in a stream's /Length, same number of digits (the xref stays valid).
+  std::string off_by_one = data;
+  std::size_t at = std::string::npos;
+  for (std::size_t k = off_by_one.find("/Length "); k != std::string::npos; k = off_by_one.find("/Length ", k + 1)) {
+    std::size_t e = k + 8;
+    while (e < off_by_one.size() && std::isdigit(static_cast<unsigned char>(off_by_one[e]))) ++e;
+    if (e - (k + 8) >= 2 && off_by_one.compare(e, 4, " 0 R") != 0) {
+      at = k + 8;
+      const long n = std::stol(off_by_one.substr(at, e - at));
+      const std::string m = std::to_string(n % 10 == 9 ? n - 1 : n + 1);
+      ASSERT_EQ(m.size(), e - at);
+      off_by_one.replace(at, m.size(), m);
+      break;
+    }
+  }
+  ASSERT_NE(at, std::string::npos) << "no direct /Length in the fixture";
+  const std::string wrong_length = work_dir() + "/in-place-length.pdf";
+  test::write_file(wrong_length, off_by_one);
+  {
+    PreflightCache from_file, in_memory;
+    const auto a = preflight(wrong_length, {}, from_file);
+    const auto b = preflight_bytes(wrong_length, off_by_one, {}, in_memory);
+    EXPECT_EQ(dump(b), dump(a));
+    EXPECT_GE(b.count("P01"), 1u) << dump(b);
+  }
+
+  PreflightCache cache;
+  EXPECT_TRUE(preflight_bytes(good, data, {}, cache).passed());
+  EXPECT_EQ(cache.hits(), 0u);
+  EXPECT_TRUE(preflight_bytes(good, data, {}, cache).passed());
+  const std::size_t per_file = cache.hits();
+  EXPECT_GE(per_file, 1u) << "the output profile (≥ 64 KiB) should be recognised in place";
+  // The largest stream (the output profile) with its zlib header damaged, every length kept.
+  std::string damaged = data;
+  std::size_t best_at = 0, best_len = 0;
+  for (std::size_t k = damaged.find("stream\n"); k != std::string::npos; k = damaged.find("stream\n", k + 1)) {
+    if (k >= 3 && damaged.compare(k - 3, 3, "end") == 0) continue;
+    const std::size_t begin = k + 7, end = damaged.find("endstream", begin);
+    if (end != std::string::npos && end - begin > best_len) best_at = begin, best_len = end - begin;
+  }
+  ASSERT_GE(best_len, PreflightCache::kMinBytes);
+  damaged[best_at] = '\0';
+  const auto r = preflight_bytes(good, damaged, {}, cache);
+  EXPECT_LT(cache.hits() - per_file, per_file) << "the damaged stream is no hit";
+  EXPECT_EQ(r.count("P01"), 1u) << dump(r);
+}
+
 TEST(Preflight, UnreadableFileIsP01) {
   const std::string path = work_dir() + "/not-a.pdf";
   test::write_file(path, "this is not a PDF\n");

@@ -134,6 +134,9 @@ struct Context {
   // Page content streams check_qpdf decoded without a warning, for check_content to interpret
   // without decoding them again (it takes each out as it uses it).
   std::map<QPDFObjGen, std::string> decoded_contents = {};
+  // The file's bytes when preflight was given them (preflight_bytes), else empty: check_qpdf
+  // reads stream data in place where it can (raw_stream_in_place).
+  std::string_view file = {};
 };
 
 // Name of an object for messages: "12 0 R" or "direct object".

@@ -343,7 +343,7 @@ static PreflightReport run_preflight(const std::string& pdf_path, std::string_vi
     return report;
   }
 
-  Context ctx{pdf, options, sink, {}, options.standard != kPdfX4, cache};
+  Context ctx{pdf, options, sink, {}, options.standard != kPdfX4, cache, {}, bytes};
   // Each group is fenced: a damaged object that makes qpdf throw stops that group only, and the
   // file cannot pass (P01 reports it).
   auto fenced = [&](const char* what, auto&& fn) {
