@@ -16,7 +16,9 @@
 #include <set>
 #include <thread>
 #include <unistd.h>
-#ifdef __GLIBC__
+#ifdef PAIBAN_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#elif defined(__GLIBC__)
 #include <malloc.h>
 #endif
 
@@ -155,6 +157,20 @@ bool shows_only(const std::vector<Page>& pages, const GlyphsByFace& glyphs) {
           if (g.gid >= it->second.size() || !it->second[g.gid]) return false;
       }
   return true;
+}
+
+// Hands the memory the allocator keeps for reuse back to the kernel. Called while the cores
+// would otherwise wait (for the disk), so that the process's exit, which must unmap every page
+// it still holds before the caller sees it end (≈ 12 ms for 85 MB here), has less to do:
+// 14 idle pairs 0.265 → 0.258 s wall median for the 16-page bench edition.
+void release_free_memory() {
+#ifdef PAIBAN_JEMALLOC
+#define PAIBAN_STRINGIFY_(x) #x
+#define PAIBAN_STRINGIFY(x) PAIBAN_STRINGIFY_(x)
+  mallctl("arena." PAIBAN_STRINGIFY(MALLCTL_ARENAS_ALL) ".purge", nullptr, nullptr, nullptr, 0);
+#elif defined(__GLIBC__)
+  malloc_trim(0);
+#endif
 }
 
 int run_build(const BuildArgs& a) {
@@ -389,6 +405,11 @@ int run_build(const BuildArgs& a) {
   for (unsigned k = 1; k < jobs; ++k) pool.emplace_back(worker);
   worker();
   for (auto& th : pool) th.join();
+  // Every plate is made; the disk is still taking the last ones (the committer's fsyncs). The
+  // display lists are not needed any more (the report reads labels and counts): their memory and
+  // composition's, freed since, go back to the kernel now instead of at exit.
+  for (Page& p : composed.pages) std::vector<DisplayItem>().swap(p.items);
+  release_free_memory();
   committer.finish();
   for (PageOutcome& o : outcomes) {
     o.diags.append(o.file_diags);
