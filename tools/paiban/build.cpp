@@ -71,12 +71,17 @@ struct PageOutcome {
   Diagnostics file_diags;  // the file system's (FileCommitter's thread)
 };
 
-// Writes finished plates to disk on a thread of its own, in the order given: write_pdf_file's
-// temporary file, fsync and rename wait for the disk (~1 MB per plate), and the page writers go on
-// making and checking the next plates meanwhile instead of waiting.
+// Writes finished plates to disk on threads of its own, in the order given: write_pdf_file's
+// temporary file, fsync and rename wait for the disk (~1.2 MB per plate), and the page writers go
+// on making and checking the next plates meanwhile instead of waiting. Several plates are
+// committed at once: their fsyncs share the file system's journal commits and keep the disk's
+// queue full (16 plates of 1.2 MB here: 76–114 ms one at a time, 61–68 ms four at a time).
 class FileCommitter {
  public:
-  explicit FileCommitter(std::vector<PageOutcome>& outcomes) : outcomes_(outcomes), thread_([this] { run(); }) {}
+  static constexpr unsigned kThreads = 4;  // they wait for the disk, not for a core
+  explicit FileCommitter(std::vector<PageOutcome>& outcomes) : outcomes_(outcomes) {
+    for (unsigned k = 0; k < kThreads; ++k) threads_.emplace_back([this] { run(); });
+  }
   ~FileCommitter() { finish(); }
   void submit(std::size_t page, std::shared_ptr<const std::string> bytes) {
     {
@@ -91,8 +96,9 @@ class FileCommitter {
       std::lock_guard lock(mu_);
       closing_ = true;
     }
-    cv_.notify_one();
-    if (thread_.joinable()) thread_.join();
+    cv_.notify_all();
+    for (std::thread& t : threads_)
+      if (t.joinable()) t.join();
   }
 
  private:
@@ -115,7 +121,7 @@ class FileCommitter {
   std::condition_variable cv_;
   std::deque<std::pair<std::size_t, std::shared_ptr<const std::string>>> queue_;
   bool closing_ = false;
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 // Problems the PDF stage finds in its *input*: a picture that only decoding shows to be truncated
