@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -82,6 +83,29 @@ TEST(Fonts, HasCharAgreesWithTheCmapEveryTime) {
   }
   const Face& song = fonts.face(fonts.chain("song", 400, d).front());
   EXPECT_EQ(song.has_char(U'\U00020000'), song.glyph_for(U'\U00020000') != 0);  // CJK Ext. B
+}
+
+// The batch query of every glyph's advance (the PDF writer's /W table) gives what asking glyph by
+// glyph gives, for a CFF and a TrueType face; proportional glyphs exist, so the test can fail.
+TEST(Fonts, AllAdvancesMatchEachAdvance) {
+  FontSet fonts(default_roles());
+  Diagnostics d;
+  for (const char* role : {"song", "kai"}) {
+    SCOPED_TRACE(role);
+    const auto& chain = fonts.chain(role, 400, d);
+    ASSERT_FALSE(chain.empty());
+    const Face& f = fonts.face(chain.front());
+    const std::vector<int> all = f.all_advance_units();
+    ASSERT_EQ(all.size(), f.glyph_count());
+    int mismatches = 0;
+    std::set<int> distinct;
+    for (std::uint32_t g = 0; g < all.size(); ++g) {
+      mismatches += all[g] != f.advance_units(g);
+      distinct.insert(all[g]);
+    }
+    EXPECT_EQ(mismatches, 0);
+    EXPECT_GT(distinct.size(), 10u);
+  }
 }
 
 TEST(Fonts, UnknownRoleSuggestsNearest) {

@@ -86,12 +86,15 @@ std::string sanitize_ps_name(const std::string& s) {
 
 }  // namespace
 
-int glyph_width_1000(const Face& face, std::uint32_t gid) {
-  const std::int64_t adv = face.advance_units(gid);
-  const std::int64_t upem = face.info().units_per_em > 0 ? face.info().units_per_em : 1000;
+namespace {
+int width_1000(std::int64_t adv, std::int64_t upem) {
   const std::int64_t num = adv * 1000;
   return static_cast<int>(num >= 0 ? (num + upem / 2) / upem : -((-num + upem / 2) / upem));
 }
+std::int64_t upem_of(const Face& face) { return face.info().units_per_em > 0 ? face.info().units_per_em : 1000; }
+}  // namespace
+
+int glyph_width_1000(const Face& face, std::uint32_t gid) { return width_1000(face.advance_units(gid), upem_of(face)); }
 
 std::shared_ptr<FontSubset> make_subset(const Face& face, FaceId id, const std::set<std::uint32_t>& glyphs,
                                         std::string* error) {
@@ -414,8 +417,11 @@ std::shared_ptr<const std::vector<std::int32_t>> FontSubsetCache::predicted_code
 
 std::shared_ptr<const std::vector<std::int32_t>> FontSubsetCache::widths_1000(const Face& f, FaceId face) {
   return impl_->once_per_face(impl_->widths, face, [&] {
-    std::vector<std::int32_t> width(f.glyph_count());
-    for (std::uint32_t g = 0; g < width.size(); ++g) width[g] = pdf::glyph_width_1000(f, g);
+    // Every glyph's (a page may show any): one batch query of the advances, 65,535 for Noto CJK
+    // (≈ 19 M instructions glyph by glyph, ≈ 1.5 M in one call).
+    const std::vector<int> adv = f.all_advance_units();
+    std::vector<std::int32_t> width(adv.size());
+    for (std::size_t g = 0; g < width.size(); ++g) width[g] = pdf::width_1000(adv[g], pdf::upem_of(f));
     return std::make_shared<const std::vector<std::int32_t>>(std::move(width));
   });
 }
