@@ -868,8 +868,16 @@ TEST(Preflight, NotdefGlyphIsReported) {
     Fixture fx;
     // CID 1 → GID 1, CID 2 → GID 0.
     fx.resources().getKey("/Font").replaceKey("/F1", fx.cid_font(true, true, true, std::string("\0\0\0\x01\0\0", 6)));
-    const auto r = check(fx.write("gid0"));
+    const std::string path = fx.write("gid0");
+    const auto r = check(path);
     ASSERT_EQ(ids(r), std::set<std::string>{"F03"}) << dump(r);
+    // The build's way (preflight_bytes with a cache: the map read in place, inflated by
+    // libdeflate or remembered), for two plates: the same finding.
+    PreflightCache cache;
+    for (int plate = 0; plate < 2; ++plate) {
+      const auto b = preflight_bytes(path, test::read_file(path), {}, cache);
+      EXPECT_EQ(dump(b), dump(r)) << "plate " << plate;
+    }
   }
 }
 

@@ -45,7 +45,7 @@ struct FontInfo {
   int first_char = 0;                // simple fonts
   std::vector<double> widths;
   double missing_width = 0;
-  std::string cid_to_gid;            // CIDFontType2 /CIDToGIDMap stream bytes (empty: identity/none)
+  std::shared_ptr<const std::string> cid_to_gid;  // CIDFontType2 /CIDToGIDMap stream bytes (null: identity/none)
   double ascent = 0.88, descent = -0.12;  // em fractions (typical CJK ideographic box)
   double width_scale = 0.001;        // glyph units → text space (Type 3: FontMatrix a)
 
@@ -63,16 +63,17 @@ struct FontInfo {
   bool notdef(unsigned cid) const {
     if (!composite || !identity) return false;
     if (cid == 0) return true;
-    if (cid_to_gid.empty()) return false;
+    if (!cid_to_gid || cid_to_gid->empty()) return false;
+    const std::string& map = *cid_to_gid;
     const std::size_t at = 2 * static_cast<std::size_t>(cid);
-    if (at + 1 >= cid_to_gid.size()) return true;
-    return static_cast<unsigned char>(cid_to_gid[at]) == 0 && static_cast<unsigned char>(cid_to_gid[at + 1]) == 0;
+    if (at + 1 >= map.size()) return true;
+    return static_cast<unsigned char>(map[at]) == 0 && static_cast<unsigned char>(map[at + 1]) == 0;
   }
 };
 
 double num_or(QPDFObjectHandle h, double fallback) { return h.isNumber() ? h.getNumericValue() : fallback; }
 
-std::shared_ptr<FontInfo> load_font(QPDFObjectHandle f, const std::string& res_name) {
+std::shared_ptr<FontInfo> load_font(Context& ctx, QPDFObjectHandle f, const std::string& res_name) {
   auto fi = std::make_shared<FontInfo>();
   const std::string sub = name_of(f.getKey("/Subtype"));
   std::string base = name_of(f.getKey("/BaseFont"));
@@ -108,10 +109,8 @@ std::shared_ptr<FontInfo> load_font(QPDFObjectHandle f, const std::string& res_n
           }
         }
       }
-      if (auto map = d.getKey("/CIDToGIDMap"); map.isStream()) {
-        auto buf = map.getStreamData(qpdf_dl_generalized);
-        fi->cid_to_gid.assign(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
-      }
+      // The same map in every page file of an edition (the edition's subset): decoded once.
+      if (auto map = d.getKey("/CIDToGIDMap"); map.isStream()) fi->cid_to_gid = decoded_stream(ctx, map);
       if (auto b = name_of(d.getKey("/BaseFont")); !b.empty()) base = b;
     }
   } else {
@@ -679,9 +678,9 @@ class PageChecker {
   }
 
   std::shared_ptr<const FontInfo> font_of(QPDFObjectHandle f, const std::string& name) {
-    if (!f.isIndirect()) return load_font(f, name);
+    if (!f.isIndirect()) return load_font(ctx_, f, name);
     auto& slot = fonts_[f.getObjGen()];
-    if (!slot) slot = load_font(f, name);
+    if (!slot) slot = load_font(ctx_, f, name);
     return slot;
   }
 

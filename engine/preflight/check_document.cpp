@@ -164,6 +164,29 @@ void read_pages(Context& ctx) {
 
 static long long num_or_zero(QPDFObjectHandle h) { return h.isInteger() ? h.getIntValue() : 0; }
 
+// A stream's raw data where it lies in the file, without qpdf's input source copying it out (the
+// 1 MB font program of every plate was a 16 MB copy per 16-page build). qpdf gives a stream's data
+// offset as its parsed offset; the data counts as found only if the keyword `stream` and its end
+// of line precede it and, `length` bytes on (and an optional end of line), `endstream` follows
+// (PDF 32000-1 §7.3.8.1). Otherwise nullopt: the caller reads through qpdf, which also raises the
+// warnings a wrong /Length deserves (P01).
+std::optional<std::string_view> raw_stream_in_place(std::string_view file, QPDFObjectHandle obj, std::size_t length) {
+  if (file.empty()) return std::nullopt;
+  const qpdf_offset_t at = obj.getParsedOffset();
+  if (at < 0 || static_cast<std::size_t>(at) > file.size() || length > file.size() - static_cast<std::size_t>(at))
+    return std::nullopt;
+  const std::size_t begin = static_cast<std::size_t>(at);
+  const std::string_view before = file.substr(0, begin);
+  if (!before.ends_with("stream\n") && !before.ends_with("stream\r\n")) return std::nullopt;
+  std::string_view after = file.substr(begin + length);
+  if (after.starts_with("\r\n")) after.remove_prefix(2);
+  else if (after.starts_with("\n") || after.starts_with("\r")) after.remove_prefix(1);
+  if (!after.starts_with("endstream")) return std::nullopt;
+  return file.substr(begin, length);
+}
+
+
+
 void open_pdf(QPDF& q, const std::string& path, std::string_view bytes) {
   if (bytes.empty()) q.processFile(path.c_str());
   else q.processMemoryFile(path.c_str(), bytes.data(), bytes.size());  // qpdf reads `bytes` in place
@@ -229,27 +252,6 @@ bool plain_flate(QPDFObjectHandle dict) {
   return filter.isName() && filter.getName() == "/FlateDecode" && dict.getKey("/DecodeParms").isNull();
 }
 
-// A stream's raw data where it lies in the file, without qpdf's input source copying it out (the
-// 1 MB font program of every plate was a 16 MB copy per 16-page build). qpdf gives a stream's data
-// offset as its parsed offset; the data counts as found only if the keyword `stream` and its end
-// of line precede it and, `length` bytes on (and an optional end of line), `endstream` follows
-// (PDF 32000-1 §7.3.8.1). Otherwise nullopt: the caller reads through qpdf, which also raises the
-// warnings a wrong /Length deserves (P01).
-std::optional<std::string_view> raw_stream_in_place(std::string_view file, QPDFObjectHandle obj, std::size_t length) {
-  if (file.empty()) return std::nullopt;
-  const qpdf_offset_t at = obj.getParsedOffset();
-  if (at < 0 || static_cast<std::size_t>(at) > file.size() || length > file.size() - static_cast<std::size_t>(at))
-    return std::nullopt;
-  const std::size_t begin = static_cast<std::size_t>(at);
-  const std::string_view before = file.substr(0, begin);
-  if (!before.ends_with("stream\n") && !before.ends_with("stream\r\n")) return std::nullopt;
-  std::string_view after = file.substr(begin + length);
-  if (after.starts_with("\r\n")) after.remove_prefix(2);
-  else if (after.starts_with("\n") || after.starts_with("\r")) after.remove_prefix(1);
-  if (!after.starts_with("endstream")) return std::nullopt;
-  return file.substr(begin, length);
-}
-
 // The page content streams (a page's /Contents when it is one indirect stream): check_qpdf keeps
 // their decoded bytes for check_content.
 std::set<QPDFObjGen> single_content_streams(const Context& ctx) {
@@ -262,6 +264,36 @@ std::set<QPDFObjGen> single_content_streams(const Context& ctx) {
 }
 
 }  // namespace
+
+std::shared_ptr<const std::string> decoded_stream(Context& ctx, QPDFObjectHandle stream) {
+  auto d = stream.getDict();
+  const auto length = static_cast<std::size_t>(std::max<long long>(0, num_or_zero(d.getKey("/Length"))));
+  std::shared_ptr<Buffer> raw_buffer;
+  std::optional<std::string_view> raw = raw_stream_in_place(ctx.file, stream, length);
+  auto read_raw = [&] {
+    if (raw) return;
+    raw_buffer = stream.getRawStreamData();
+    raw = std::string_view(reinterpret_cast<const char*>(raw_buffer->getBuffer()), raw_buffer->getSize());
+  };
+  std::string filters;
+  if (ctx.cache) {
+    filters = d.getKey("/Filter").unparse() + " " + d.getKey("/DecodeParms").unparse();
+    read_raw();
+    if (auto known = ctx.cache->decoded(filters, *raw)) return known;
+  }
+  std::shared_ptr<const std::string> data;
+  // Plain Flate by libdeflate, as check_qpdf decodes; qpdf for everything libdeflate refuses.
+  if (raw && plain_flate(d)) {
+    Inflater inflater;
+    if (auto out = inflater.inflate_exactly(*raw)) data = std::make_shared<const std::string>(*out);
+  }
+  if (!data) {
+    auto buf = stream.getStreamData(qpdf_dl_generalized);
+    data = std::make_shared<const std::string>(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
+  }
+  if (ctx.cache) ctx.cache->remember_decoded(filters, *raw, data);
+  return data;
+}
 
 // P01: what `qpdf --check` does — read every object and decode every stream. Streams are decoded
 // and dropped instead of re-writing the file (QPDFWriter would also re-compress every stream: 3×
@@ -435,32 +467,14 @@ void check_document(Context& ctx) {
       if (!prof.isStream()) {
         sink.add("P06", Severity::Error, 0, std::nullopt, "output intent has no embedded /DestOutputProfile");
       } else {
-        std::string data;
+        std::shared_ptr<const std::string> data = std::make_shared<const std::string>();
         try {
-          // Every page file of an edition embeds the same profile: decode it once per build.
-          std::shared_ptr<const std::string> known;
-          std::string filters;
-          std::shared_ptr<Buffer> raw;
-          if (ctx.cache) {
-            auto d = prof.getDict();
-            filters = d.getKey("/Filter").unparse() + " " + d.getKey("/DecodeParms").unparse();
-            raw = prof.getRawStreamData();
-            known = ctx.cache->decoded(filters, {reinterpret_cast<const char*>(raw->getBuffer()), raw->getSize()});
-          }
-          if (known) {
-            data = *known;
-          } else {
-            auto buf = prof.getStreamData(qpdf_dl_generalized);
-            data.assign(reinterpret_cast<const char*>(buf->getBuffer()), buf->getSize());
-            if (raw)
-              ctx.cache->remember_decoded(filters, {reinterpret_cast<const char*>(raw->getBuffer()), raw->getSize()},
-                                          std::make_shared<const std::string>(data));
-          }
+          data = decoded_stream(ctx, prof);  // every page file of an edition embeds the same profile
         } catch (const std::exception& e) {
           sink.add("P07", Severity::Error, 0, std::nullopt, fmt::format("output profile cannot be decoded: {}", e.what()));
         }
-        const auto icc = parse_icc(data);
-        if (!data.empty() && !icc.ok) {
+        const auto icc = parse_icc(*data);
+        if (!data->empty() && !icc.ok) {
           sink.add("P07", Severity::Error, 0, std::nullopt, "output profile is not an ICC profile (no 'acsp' signature)");
         } else if (icc.ok) {
           if (icc.device_class != "prtr")

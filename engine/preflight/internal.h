@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -149,6 +150,14 @@ std::optional<Box> box_of(QPDFObjectHandle array);
 std::string fmt_num(double v, int decimals = 2);
 // A qpdf logger that discards everything.
 std::shared_ptr<QPDFLogger> silent_logger();
+
+// A stream's raw data where it lies in `file` (the bytes preflight was given), or nullopt when it
+// cannot be found there exactly (check_document.cpp): the caller then reads through qpdf.
+std::optional<std::string_view> raw_stream_in_place(std::string_view file, QPDFObjectHandle stream, std::size_t length);
+// A stream's decoded data. A stream the files of a build share (the output profile, a TrueType
+// subset's CIDToGIDMap) is decoded once per build through Context::cache; its raw bytes are read
+// in place when they can be. Throws what qpdf throws for a stream it cannot decode.
+std::shared_ptr<const std::string> decoded_stream(Context& ctx, QPDFObjectHandle stream);
 
 // Check groups, one file each.
 void read_pages(Context& ctx);
