@@ -247,6 +247,7 @@ int run_build(const BuildArgs& a) {
   };
   ComposedEdition composed = compose(*edition, articles, fonts, diags, hooks);
   timing["compose_ms"] = ms_since(t);
+  articles.clear();  // the pages carry what the plates and the report need (their memory is reused)
 #if defined(__GLIBC__) && !defined(PAIBAN_JEMALLOC)
   // Composition's working data (prepared paragraphs, line sets: most of the peak) is freed by now,
   // but glibc keeps it in the main thread's arena, which the page writers' threads do not use.
@@ -411,10 +412,14 @@ int run_build(const BuildArgs& a) {
   for (unsigned k = 1; k < jobs; ++k) pool.emplace_back(worker);
   worker();
   for (auto& th : pool) th.join();
-  // Every plate is made; the disk is still taking the last ones (the committer's fsyncs). The
-  // display lists are not needed any more (the report reads labels and counts): their memory and
-  // composition's, freed since, go back to the kernel now instead of at exit.
+  // Every plate is made; the disk is still taking the last ones (the committer's fsyncs). What
+  // the report does not need goes back to the kernel now instead of at exit, while the cores
+  // would wait anyway: the display lists (the report reads labels and counts), the font set (the
+  // font files' mappings: ≈ 35 MB of pages hb-subset and shaping read) and the memory freed
+  // since composition. The process's exit, which the caller waits for, has that much less to do.
+  if (subsetting.joinable()) subsetting.join();  // done by now: the writers needed its subsets
   for (Page& p : composed.pages) std::vector<DisplayItem>().swap(p.items);
+  font_set.reset();
   release_free_memory();
   committer.finish();
   for (PageOutcome& o : outcomes) {
