@@ -55,17 +55,25 @@ TEST(Fonts, KaiRoleIsTrueType) {
   EXPECT_EQ(fonts.face(chain.front()).info().format, FontFormat::TrueType);
 }
 
+namespace {
+// The first face of a role's chain (regular weight), or null when the role has none.
+const Face* primary_face(FontSet& fonts, const char* role) {
+  Diagnostics d;
+  const auto& chain = fonts.chain(role, 400, d);
+  return chain.empty() ? nullptr : &fonts.face(chain.front());
+}
+}  // namespace
+
 // has_char remembers its answers for the BMP (font fallback asks it for every character): for
 // every BMP code point, asked twice and from two threads at once, it says what the cmap says —
 // in the CFF song face and the TrueType kai face — and beyond the BMP it asks the cmap.
 TEST(Fonts, HasCharAgreesWithTheCmapEveryTime) {
   FontSet fonts(default_roles());
-  Diagnostics d;
   for (const char* role : {"song", "kai"}) {
     SCOPED_TRACE(role);
-    const auto& chain = fonts.chain(role, 400, d);
-    ASSERT_FALSE(chain.empty());
-    const Face& f = fonts.face(chain.front());
+    const Face* face = primary_face(fonts, role);
+    ASSERT_NE(face, nullptr);
+    const Face& f = *face;
     std::vector<char> first(0x10000), second(0x10000);
     std::thread other([&] {
       for (char32_t c = 0xFFFF; c > 0; --c) first[c] = f.has_char(c);
@@ -81,7 +89,7 @@ TEST(Fonts, HasCharAgreesWithTheCmapEveryTime) {
     EXPECT_EQ(mismatches, 0);
     EXPECT_GT(with_glyph, 10000);  // both are CJK fonts with thousands of ideographs
   }
-  const Face& song = fonts.face(fonts.chain("song", 400, d).front());
+  const Face& song = *primary_face(fonts, "song");
   EXPECT_EQ(song.has_char(U'\U00020000'), song.glyph_for(U'\U00020000') != 0);  // CJK Ext. B
 }
 
@@ -89,13 +97,12 @@ TEST(Fonts, HasCharAgreesWithTheCmapEveryTime) {
 // glyph gives, for a CFF and a TrueType face; proportional glyphs exist, so the test can fail.
 TEST(Fonts, AllAdvancesMatchEachAdvance) {
   FontSet fonts(default_roles());
-  Diagnostics d;
   for (const char* role : {"song", "kai"}) {
     SCOPED_TRACE(role);
-    const auto& chain = fonts.chain(role, 400, d);
-    ASSERT_FALSE(chain.empty());
-    const Face& f = fonts.face(chain.front());
-    const std::vector<int> all = f.all_advance_units();
+    const Face* face = primary_face(fonts, role);
+    ASSERT_NE(face, nullptr);
+    const Face& f = *face;
+    const std::vector<std::int32_t> all = f.all_advance_units();
     ASSERT_EQ(all.size(), f.glyph_count());
     int mismatches = 0;
     std::set<int> distinct;

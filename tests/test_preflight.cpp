@@ -1242,6 +1242,20 @@ TEST(Preflight, ContentSyntaxErrorsSayWhere) {
   }
 }
 
+namespace {
+// Where the data of the largest stream of a QPDFWriter file ("stream\n" … "endstream") begins,
+// and its length.
+std::pair<std::size_t, std::size_t> largest_stream(const std::string& data) {
+  std::size_t best_at = 0, best_len = 0;
+  for (std::size_t at = data.find("stream\n"); at != std::string::npos; at = data.find("stream\n", at + 1)) {
+    if (at >= 3 && data.compare(at - 3, 3, "end") == 0) continue;
+    const std::size_t begin = at + 7, end = data.find("endstream", begin);
+    if (end != std::string::npos && end - begin > best_len) best_at = begin, best_len = end - begin;
+  }
+  return {best_at, best_len};
+}
+}  // namespace
+
 // PreflightCache: a stream identical to one decoded before is not decoded again, and a damaged
 // copy of it (same size and filters, one byte changed) is still decoded and fails P01.
 TEST(Preflight, SharedStreamCacheSkipsOnlyIdenticalStreams) {
@@ -1257,12 +1271,7 @@ TEST(Preflight, SharedStreamCacheSkipsOnlyIdenticalStreams) {
   // Damage the zlib header of the largest stream (the output profile), keeping every length (a
   // byte flipped mid-stream can still inflate: qpdf --check does not see that either).
   std::string data = test::read_file(good);
-  std::size_t best_at = 0, best_len = 0;
-  for (std::size_t at = data.find("stream\n"); at != std::string::npos; at = data.find("stream\n", at + 1)) {
-    if (at >= 3 && data.compare(at - 3, 3, "end") == 0) continue;
-    const std::size_t begin = at + 7, end = data.find("endstream", begin);
-    if (end != std::string::npos && end - begin > best_len) best_at = begin, best_len = end - begin;
-  }
+  const auto [best_at, best_len] = largest_stream(data);
   ASSERT_GE(best_len, PreflightCache::kMinBytes);
   data[best_at] = '\0';
   const std::string bad = work_dir() + "/cache-bad.pdf";
@@ -1360,12 +1369,7 @@ TEST(Preflight, StreamsReadInPlaceReportAsReadThroughQpdf) {
   EXPECT_GE(per_file, 1u) << "the output profile (≥ 64 KiB) should be recognised in place";
   // The largest stream (the output profile) with its zlib header damaged, every length kept.
   std::string damaged = data;
-  std::size_t best_at = 0, best_len = 0;
-  for (std::size_t k = damaged.find("stream\n"); k != std::string::npos; k = damaged.find("stream\n", k + 1)) {
-    if (k >= 3 && damaged.compare(k - 3, 3, "end") == 0) continue;
-    const std::size_t begin = k + 7, end = damaged.find("endstream", begin);
-    if (end != std::string::npos && end - begin > best_len) best_at = begin, best_len = end - begin;
-  }
+  const auto [best_at, best_len] = largest_stream(damaged);
   ASSERT_GE(best_len, PreflightCache::kMinBytes);
   damaged[best_at] = '\0';
   const auto r = preflight_bytes(good, damaged, {}, cache);

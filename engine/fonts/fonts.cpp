@@ -1,5 +1,7 @@
 #include "engine/fonts/fonts.h"
 
+#include <type_traits>
+
 #include <fontconfig/fontconfig.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -126,13 +128,14 @@ std::uint32_t Face::glyph_count() const { return hb_face_get_glyph_count(face_);
 
 int Face::advance_units(std::uint32_t gid) const { return hb_font_get_glyph_h_advance(font_, gid); }
 
-std::vector<int> Face::all_advance_units() const {
+std::vector<std::int32_t> Face::all_advance_units() const {
+  static_assert(std::is_same_v<hb_position_t, std::int32_t>);
   const unsigned n = glyph_count();
   std::vector<hb_codepoint_t> gids(n);
   for (unsigned g = 0; g < n; ++g) gids[g] = g;
-  std::vector<hb_position_t> adv(n);
-  hb_font_get_glyph_h_advances(font_, n, gids.data(), sizeof(hb_codepoint_t), adv.data(), sizeof(hb_position_t));
-  return std::vector<int>(adv.begin(), adv.end());
+  std::vector<std::int32_t> adv(n);
+  hb_font_get_glyph_h_advances(font_, n, gids.data(), sizeof(hb_codepoint_t), adv.data(), sizeof(std::int32_t));
+  return adv;
 }
 
 FontRoles FontRoles::load(const std::string& path, Diagnostics& diags) {

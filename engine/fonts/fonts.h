@@ -55,7 +55,7 @@ class Face {
   // Advance of a glyph in font units (for PDF /W arrays).
   int advance_units(std::uint32_t gid) const;
   // advance_units of every glyph of the face, by glyph id (one batch call: ~15x cheaper a glyph).
-  std::vector<int> all_advance_units() const;
+  std::vector<std::int32_t> all_advance_units() const;
   // Horizontal ink extent [left, right] of a glyph at `size`, in sp ({0, 0} without outline).
   // Cached: CFF extents interpret the charstring (~5,000 instructions), and the same few
   // punctuation glyphs are asked for in every paragraph.

@@ -419,9 +419,9 @@ std::shared_ptr<const std::vector<std::int32_t>> FontSubsetCache::widths_1000(co
   return impl_->once_per_face(impl_->widths, face, [&] {
     // Every glyph's (a page may show any): one batch query of the advances, 65,535 for Noto CJK
     // (≈ 19 M instructions glyph by glyph, ≈ 1.5 M in one call).
-    const std::vector<int> adv = f.all_advance_units();
-    std::vector<std::int32_t> width(adv.size());
-    for (std::size_t g = 0; g < width.size(); ++g) width[g] = pdf::width_1000(adv[g], pdf::upem_of(f));
+    std::vector<std::int32_t> width = f.all_advance_units();
+    const std::int64_t upem = pdf::upem_of(f);
+    for (std::int32_t& w : width) w = pdf::width_1000(w, upem);
     return std::make_shared<const std::vector<std::int32_t>>(std::move(width));
   });
 }
